@@ -1,0 +1,34 @@
+// Runs the unit then the integration tests with node's test runner.
+// `node scripts/test.mjs unit` or `... integration` runs one suite.
+import { spawnSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+const root = join(new URL('.', import.meta.url).pathname, '..');
+const wanted = process.argv.slice(2);
+const suites = wanted.length ? wanted : ['unit', 'integration'];
+
+function find(dir) {
+  const out = [];
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) out.push(...find(path));
+    else if (name.endsWith('.test.ts')) out.push(path);
+  }
+  return out.sort();
+}
+
+let failed = false;
+for (const suite of suites) {
+  const files = find(join(root, 'test', suite)).map((f) => relative(root, f));
+  if (files.length === 0) continue;
+  console.log(`\n# ${suite}: ${files.length} files`);
+  const concurrency = suite === 'unit' ? '2' : '1';
+  const result = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files],
+    { cwd: root, stdio: 'inherit' },
+  );
+  if (result.status !== 0) failed = true;
+}
+process.exit(failed ? 1 : 0);
