@@ -1,0 +1,25 @@
+import type * as vscode from 'vscode';
+import type { Endpoints, Health, PushMessage } from '../../agent/api/types';
+
+/** What the extension knows about its agent at any moment. */
+export type ConnectionState =
+  | { kind: 'noAgent' }
+  | { kind: 'starting' }
+  | { kind: 'connected'; health: Health }
+  | { kind: 'unreachable'; message: string; retryInMs: number };
+
+/**
+ * The one way views, commands and the dashboard reach the agent. The
+ * implementation (`client.ts`) finds the agent through its discovery file,
+ * holds the push stream open and reconnects with backoff.
+ */
+export interface AgentConnection extends vscode.Disposable {
+  readonly state: ConnectionState;
+  readonly onDidChangeState: vscode.Event<ConnectionState>;
+  readonly onDidPush: vscode.Event<PushMessage>;
+  get<P extends keyof Endpoints>(
+    path: P,
+    query?: Endpoints[P]['query'],
+    params?: Record<string, string>,
+  ): Promise<Endpoints[P]['response']>;
+}
