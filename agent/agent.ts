@@ -1,0 +1,124 @@
+/**
+ * The agent: wires sources (tailer, sampler, demo generator) into the store
+ * and the store into the API. `startAgent` resolves once it is serving and
+ * its discovery file is written.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { discoveryPath } from './api/discovery';
+import { registerRoutes } from './api/routes';
+import { ApiServer } from './api/server';
+import type { DiscoveryFile, Health, MountUsage, Sample } from './api/types';
+import type { AgentConfig } from './config';
+import { acquireLock } from './lock';
+import { createSampler } from './sampler';
+import { Queries } from './store/queries';
+import { SCHEMA_VERSION } from './store/schema';
+import { Store } from './store/store';
+import { Tailer } from './tailer/tailer';
+import { startDemoGenerator } from './demo';
+
+export const VERSION = '0.1.0';
+
+export class AlreadyRunning extends Error {
+  constructor(
+    readonly pid: number,
+    readonly url: string | null,
+  ) {
+    super(`another agent is running (pid ${pid})${url ? ` at ${url}` : ''}`);
+  }
+}
+
+export interface RunningAgent {
+  url: string;
+  store: Store;
+  tailer: Tailer;
+  stop(): Promise<void>;
+}
+
+export async function startAgent(config: AgentConfig, log: (message: string) => void): Promise<RunningAgent> {
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  const lock = acquireLock(config.dataDir);
+  if (!lock.acquired) throw new AlreadyRunning(lock.pid, readUrl(config.dataDir));
+  const cleanups: (() => Promise<void> | void)[] = [lock.release];
+  const stop = async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) {
+      try {
+        await cleanup();
+      } catch (err) {
+        log(`shutdown step failed: ${(err as Error).message}`);
+      }
+    }
+  };
+  try {
+    const startedAt = Date.now();
+    const store = await Store.open({ dbPath: config.dbPath, log });
+    cleanups.push(() => store.close());
+    const queries = new Queries(store.st);
+    const health = (): Health => ({
+      ok: true,
+      version: VERSION,
+      pid: process.pid,
+      startedAt,
+      dbPath: config.dbPath,
+      logDirs: config.logDirs,
+      schemaVersion: SCHEMA_VERSION,
+    });
+    const token = randomBytes(32).toString('base64url');
+    const server = new ApiServer({ token, host: config.host, port: config.port, log, hello: () => ({ type: 'hello', health: health() }) });
+    registerRoutes(server, { queries, health, now: Date.now });
+    const url = await server.listen();
+    cleanups.push(() => server.close());
+    store.onPush((message) => server.push(message));
+
+    const tailer = new Tailer({ dirs: config.logDirs, store, log });
+    await tailer.start();
+    cleanups.push(() => tailer.stop());
+
+    if (config.sampler) {
+      const commit = (kind: 'samples' | 'mounts', rows: Sample[] | MountUsage[]) =>
+        void store.commit([{ header: { kind, at: Date.now() }, body: Buffer.from(JSON.stringify(rows)) }]).catch((err: Error) =>
+          log(`could not store ${kind}: ${err.message}`),
+        );
+      const sampler = createSampler({
+        intervalMs: config.intervalMs,
+        mountIntervalMs: config.mountIntervalMs,
+        onSample: (sample) => commit('samples', [sample]),
+        onMounts: (mounts) => commit('mounts', mounts),
+        onError: (err) => log(`sampler: ${err.message}`),
+      });
+      sampler.start();
+      cleanups.push(() => sampler.stop());
+    }
+
+    if (config.demo) {
+      const controller = new AbortController();
+      void startDemoGenerator({ dir: config.logDirs[0], ratePerMinute: config.demoRatePerMinute, signal: controller.signal }).catch(
+        (err: Error) => log(`demo generator stopped: ${err.message}`),
+      );
+      cleanups.push(() => controller.abort());
+    }
+
+    writeDiscovery(config, { pid: process.pid, version: VERSION, url, token, dbPath: config.dbPath, logDirs: config.logDirs, startedAt });
+    cleanups.push(() => rmSync(discoveryPath(config.dataDir), { force: true }));
+    return { url, store, tailer, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+function writeDiscovery(config: AgentConfig, file: DiscoveryFile): void {
+  const path = discoveryPath(config.dataDir);
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(file, null, 2), { mode: 0o600 });
+  renameSync(tmp, path);
+}
+
+function readUrl(dataDir: string): string | null {
+  try {
+    return (JSON.parse(readFileSync(discoveryPath(dataDir), 'utf8')) as DiscoveryFile).url;
+  } catch {
+    return null;
+  }
+}

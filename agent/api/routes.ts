@@ -1,0 +1,63 @@
+/** The API's endpoints: query parameters checked, then answered from the store's queries. */
+import { renderMarkdownReport } from '../report/markdown';
+import type { Queries } from '../store/queries';
+import { ERROR_CATEGORIES, SEVERITIES } from '../ingest/events';
+import type { ApiServer, Query } from './server';
+import { enumParam, HttpError, intParam } from './server';
+import type { Endpoints, Health, RunStatus } from './types';
+
+const DAY = 24 * 3600_000;
+const RUN_STATUSES: readonly RunStatus[] = ['running', 'success', 'failed', 'partial'];
+
+export interface RouteDeps {
+  queries: Queries;
+  health: () => Health;
+  now: () => number;
+}
+
+function range(query: Query, now: number): { from: number; to: number } {
+  const to = intParam(query, 'to', now);
+  const from = intParam(query, 'from', to - DAY);
+  if (from > to) throw new HttpError(400, 'bad_parameter', 'from must not be after to');
+  return { from, to };
+}
+
+type Answer<P extends keyof Endpoints> = Endpoints[P]['response'];
+
+export function registerRoutes(server: ApiServer, { queries, health, now }: RouteDeps): void {
+  server.get('/health', (): Answer<'/health'> => health());
+  server.get('/summary', (q): Answer<'/summary'> => queries.summary(range(q, now())));
+  server.get('/runs', (q): Answer<'/runs'> =>
+    queries.runs({
+      limit: intParam(q, 'limit', 100, 1, 10_000),
+      before: q.has('before') ? intParam(q, 'before', 0) : undefined,
+      status: enumParam(q, 'status', RUN_STATUSES),
+    }),
+  );
+  server.get('/runs/:id', (_q, params): Answer<'/runs/:id'> => {
+    const detail = queries.run(params.id);
+    if (!detail) throw new HttpError(404, 'not_found', `no run with id ${JSON.stringify(params.id.slice(0, 200))}`);
+    return detail;
+  });
+  server.get('/phases', (q): Answer<'/phases'> => queries.phases(range(q, now())));
+  server.get('/errors', (q): Answer<'/errors'> =>
+    queries.errors({
+      ...range(q, now()),
+      limit: intParam(q, 'limit', 200, 1, 10_000),
+      category: enumParam(q, 'category', ERROR_CATEGORIES),
+      severity: enumParam(q, 'severity', SEVERITIES),
+      runId: q.get('runId') ?? undefined,
+    }),
+  );
+  server.get('/errors/top', (q): Answer<'/errors/top'> => queries.topErrors({ ...range(q, now()), limit: intParam(q, 'limit', 10, 1, 1000) }));
+  server.get('/samples', (q): Answer<'/samples'> =>
+    queries.samples({ ...range(q, now()), maxPoints: intParam(q, 'maxPoints', 1000, 2, 100_000) }),
+  );
+  server.get('/ingest', (): Answer<'/ingest'> => queries.ingest());
+  server.get('/report', (q): Answer<'/report'> => {
+    const r = range(q, now());
+    return {
+      markdown: renderMarkdownReport({ summary: queries.summary(r), topErrors: queries.topErrors({ ...r, limit: 10 }), generatedAt: now() }),
+    };
+  });
+}

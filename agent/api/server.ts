@@ -1,0 +1,204 @@
+/**
+ * The agent's local HTTP API and its Server-Sent Events push stream.
+ *
+ * Plain node:http rather than a framework: the API is a dozen GET routes,
+ * and every request must pass the Host, Origin and token checks before
+ * anything else looks at it, which is clearest written out in one place.
+ * Loopback only; no CORS headers are ever sent, so a browser page cannot
+ * read an answer even if it guessed the token.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { API_PREFIX, type ApiError, type PushMessage } from './types';
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export type Query = URLSearchParams;
+export type Handler = (query: Query, params: Record<string, string>) => unknown;
+
+interface Route {
+  pattern: RegExp;
+  names: string[];
+  handler: Handler;
+}
+
+export interface ApiServerOptions {
+  token: string;
+  host?: string;
+  port?: number;
+  log: (message: string) => void;
+  /** First message of every push stream. */
+  hello: () => PushMessage;
+}
+
+const PING_MS = 15_000;
+/** A push client this far behind is dropped rather than buffered without bound. */
+const MAX_CLIENT_BUFFER = 4 * 1024 * 1024;
+
+export class ApiServer {
+  private readonly routes: Route[] = [];
+  private readonly clients = new Set<ServerResponse>();
+  private server: Server | null = null;
+  private ping: NodeJS.Timeout | null = null;
+  private readonly tokenDigest: Buffer;
+  private port = 0;
+
+  constructor(private readonly opts: ApiServerOptions) {
+    this.tokenDigest = digest(opts.token);
+  }
+
+  /** Registers `GET /api/v1<path>`; `:name` segments become params. */
+  get(path: string, handler: Handler): void {
+    const names: string[] = [];
+    const pattern = new RegExp(
+      `^${API_PREFIX}${path.replace(/\//g, '\\/').replace(/:(\w+)/g, (_m, name: string) => {
+        names.push(name);
+        return '([^/]+)';
+      })}$`,
+    );
+    this.routes.push({ pattern, names, handler });
+  }
+
+  async listen(): Promise<string> {
+    const server = createServer((req, res) => this.handle(req, res));
+    server.headersTimeout = 10_000;
+    server.requestTimeout = 30_000;
+    this.server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.opts.port ?? 0, this.opts.host ?? '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    this.port = (server.address() as AddressInfo).port;
+    this.ping = setInterval(() => this.broadcastRaw(': ping\n\n'), PING_MS).unref();
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  get clientCount(): number {
+    return this.clients.size;
+  }
+
+  push(message: PushMessage): void {
+    if (this.clients.size > 0) this.broadcastRaw(`data: ${JSON.stringify(message)}\n\n`);
+  }
+
+  private broadcastRaw(text: string): void {
+    for (const res of this.clients) {
+      if (res.writableLength > MAX_CLIENT_BUFFER) {
+        res.destroy();
+        this.clients.delete(res);
+        continue;
+      }
+      res.write(text);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.ping) clearInterval(this.ping);
+    for (const res of this.clients) res.end();
+    this.clients.clear();
+    const server = this.server;
+    if (!server) return;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  /** Why a request is refused before routing, or null to let it through. */
+  private refusal(req: IncomingMessage): HttpError | null {
+    const host = req.headers.host ?? '';
+    const allowed = [`127.0.0.1:${this.port}`, `localhost:${this.port}`, `[::1]:${this.port}`];
+    if (!allowed.includes(host.toLowerCase())) {
+      return new HttpError(403, 'forbidden_host', 'the Host header must name this agent on loopback');
+    }
+    if (req.headers.origin !== undefined) {
+      return new HttpError(403, 'forbidden_origin', 'requests from web pages (with an Origin header) are refused');
+    }
+    const auth = req.headers.authorization ?? '';
+    const match = /^Bearer (.+)$/.exec(auth);
+    if (!match) return new HttpError(401, 'unauthorized', 'missing bearer token (see the discovery file)');
+    if (!timingSafeEqual(digest(match[1]), this.tokenDigest)) return new HttpError(401, 'unauthorized', 'wrong token');
+    return null;
+  }
+
+  private handle(req: IncomingMessage, res: ServerResponse): void {
+    res.setHeader('Cache-Control', 'no-store');
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    const refused = this.refusal(req);
+    if (refused) return this.fail(res, refused);
+    if (req.method !== 'GET') return this.fail(res, new HttpError(405, 'method_not_allowed', `${req.method} is not supported`));
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', `http://127.0.0.1:${this.port}`);
+    } catch {
+      return this.fail(res, new HttpError(400, 'bad_url', 'the request URL could not be parsed'));
+    }
+    if (url.pathname === `${API_PREFIX}/stream`) return this.stream(req, res);
+    for (const route of this.routes) {
+      const m = route.pattern.exec(url.pathname);
+      if (!m) continue;
+      const params: Record<string, string> = {};
+      try {
+        route.names.forEach((name, i) => (params[name] = decodeURIComponent(m[i + 1])));
+        const body = JSON.stringify(route.handler(url.searchParams, params));
+        res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8' });
+        res.end(body);
+      } catch (err) {
+        if (err instanceof HttpError) return this.fail(res, err);
+        this.opts.log(`GET ${url.pathname} failed: ${(err as Error).stack ?? err}`);
+        this.fail(res, new HttpError(500, 'internal', 'the agent could not answer; see its log'));
+      }
+      return;
+    }
+    this.fail(res, new HttpError(404, 'not_found', `no endpoint ${url.pathname}`));
+  }
+
+  private stream(req: IncomingMessage, res: ServerResponse): void {
+    res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', Connection: 'keep-alive' });
+    res.write('retry: 1000\n\n');
+    res.write(`data: ${JSON.stringify(this.opts.hello())}\n\n`);
+    this.clients.add(res);
+    req.socket.setNoDelay(true);
+    req.on('close', () => this.clients.delete(res));
+  }
+
+  private fail(res: ServerResponse, err: HttpError): void {
+    const body: ApiError = { error: err.code, message: err.message };
+    res.writeHead(err.status, { 'Content-Type': 'application/json; charset=utf-8' });
+    res.end(JSON.stringify(body));
+  }
+}
+
+function digest(token: string): Buffer {
+  return createHash('sha256').update(token).digest();
+}
+
+/** Reads an optional integer query parameter, refusing anything else with a clear 400. */
+export function intParam(query: Query, name: string, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+  const raw = query.get(name);
+  if (raw === null || raw === '') return fallback;
+  if (!/^-?\d{1,16}$/.test(raw)) throw new HttpError(400, 'bad_parameter', `${name} must be an integer, got ${JSON.stringify(raw.slice(0, 40))}`);
+  const value = Number(raw);
+  if (value < min || value > max) throw new HttpError(400, 'bad_parameter', `${name} must be between ${min} and ${max}`);
+  return value;
+}
+
+/** Reads an optional parameter that must be one of `allowed`. */
+export function enumParam<T extends string>(query: Query, name: string, allowed: readonly T[]): T | undefined {
+  const raw = query.get(name);
+  if (raw === null || raw === '') return undefined;
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new HttpError(400, 'bad_parameter', `${name} must be one of ${allowed.join(', ')}`);
+  }
+  return raw as T;
+}

@@ -1,0 +1,82 @@
+/** `genmon`: report, emit, demo and status commands. */
+import { Command, InvalidArgumentError } from 'commander';
+import { VERSION } from '../agent';
+import type { IngestStatus } from '../api/types';
+import { resolveConfig } from '../config';
+import { startDemoGenerator } from '../demo';
+import { renderMarkdownReport } from '../report/markdown';
+import { Queries } from '../store/queries';
+import { Store } from '../store/store';
+import { apiGet, readDiscovery } from './client';
+import { registerEmit } from './emit-command';
+
+function num(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('must be a positive number');
+  return n;
+}
+
+const program = new Command('genmon').description('Genmon command line: reports, event emitter and demo generator.').version(VERSION);
+
+program
+  .command('report')
+  .description('print a Markdown report of the last 24 hours (or --hours) to stdout, from the running agent or, if none runs, from the database file')
+  .option('--hours <n>', 'length of the range ending now', num, 24)
+  .option('--data-dir <dir>', 'data directory of the agent (default: the per-user data directory)')
+  .option('--db <path>', 'database file to read when no agent is running')
+  .action(async (o: { hours: number; dataDir?: string; db?: string }) => {
+    const config = resolveConfig({ dataDir: o.dataDir, dbPath: o.db });
+    const to = Date.now();
+    const from = to - o.hours * 3600_000;
+    const agent = readDiscovery(config.dataDir);
+    if (agent) {
+      try {
+        const { markdown } = await apiGet<{ markdown: string }>(agent, `/report?from=${from}&to=${to}`);
+        process.stdout.write(markdown);
+        return;
+      } catch (err) {
+        process.stderr.write(`agent at ${agent.url} did not answer (${(err as Error).message}); reading the database file\n`);
+      }
+    }
+    const store = await Store.open({ dbPath: config.dbPath, readOnly: true, log: (m) => process.stderr.write(`${m}\n`) });
+    const queries = new Queries(store.st);
+    process.stdout.write(renderMarkdownReport({ summary: queries.summary({ from, to }), topErrors: queries.topErrors({ from, to, limit: 10 }), generatedAt: to }));
+    store.db.close();
+  });
+
+program
+  .command('status')
+  .description('show whether an agent runs, where, and what it has ingested')
+  .option('--data-dir <dir>', 'data directory of the agent')
+  .action(async (o: { dataDir?: string }) => {
+    const config = resolveConfig({ dataDir: o.dataDir });
+    const agent = readDiscovery(config.dataDir);
+    if (!agent) {
+      process.stdout.write(`no agent is running for ${config.dataDir}\n`);
+      process.exitCode = 1;
+      return;
+    }
+    const ingest = await apiGet<IngestStatus>(agent, '/ingest');
+    process.stdout.write(`agent pid ${agent.pid} at ${agent.url}\ndatabase ${agent.dbPath}\nfollowing ${agent.logDirs.join(', ')}\n`);
+    process.stdout.write(`events stored: ${ingest.eventsStored}; files: ${ingest.sources.length}\n`);
+    for (const [reason, n] of Object.entries(ingest.badLines)) process.stdout.write(`bad lines (${reason}): ${n}\n`);
+  });
+
+program
+  .command('demo')
+  .description('write realistic demo generator runs into a directory until interrupted')
+  .option('--dir <dir>', 'directory to write *.jsonl runs into', '.genmon/runs')
+  .option('--rate <runs-per-minute>', 'runs started per minute', num, 12)
+  .action(async (o: { dir: string; rate: number }) => {
+    const controller = new AbortController();
+    process.on('SIGINT', () => controller.abort());
+    process.on('SIGTERM', () => controller.abort());
+    await startDemoGenerator({ dir: o.dir, ratePerMinute: o.rate, signal: controller.signal });
+  });
+
+registerEmit(program);
+
+program.parseAsync().catch((err: Error) => {
+  process.stderr.write(`genmon: ${err.message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,109 @@
+/**
+ * The agent's settings, from (highest first) command-line flags, environment
+ * variables, a JSON config file, and the defaults here.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { delimiter, join, resolve } from 'node:path';
+import { defaultDataDir } from './api/discovery';
+
+export interface AgentConfig {
+  dataDir: string;
+  dbPath: string;
+  logDirs: string[];
+  /** Machine sampling interval. */
+  intervalMs: number;
+  /** Mount usage interval. */
+  mountIntervalMs: number;
+  host: string;
+  /** 0 picks a free port. */
+  port: number;
+  sampler: boolean;
+  demo: boolean;
+  /** Seconds the demo generator compresses a run into (speed factor). */
+  demoRatePerMinute: number;
+}
+
+/** What flags and the config file may set; every key optional. */
+export type ConfigInput = Partial<Omit<AgentConfig, 'host'>> & { config?: string };
+
+export const DEFAULTS = {
+  logDirs: ['.genmon/runs'],
+  intervalMs: 1000,
+  mountIntervalMs: 60_000,
+  port: 0,
+  demoRatePerMinute: 12,
+} as const;
+
+export class ConfigError extends Error {}
+
+function fromEnv(env: NodeJS.ProcessEnv): ConfigInput {
+  const out: ConfigInput = {};
+  if (env.GENMON_HOME) out.dataDir = env.GENMON_HOME;
+  if (env.GENMON_DB) out.dbPath = env.GENMON_DB;
+  if (env.GENMON_LOG_DIRS) out.logDirs = env.GENMON_LOG_DIRS.split(delimiter).filter(Boolean);
+  if (env.GENMON_INTERVAL_MS) out.intervalMs = Number(env.GENMON_INTERVAL_MS);
+  if (env.GENMON_PORT) out.port = Number(env.GENMON_PORT);
+  if (env.GENMON_CONFIG) out.config = env.GENMON_CONFIG;
+  return out;
+}
+
+const FILE_KEYS: Record<string, 'string' | 'number' | 'boolean' | 'string[]'> = {
+  dataDir: 'string',
+  dbPath: 'string',
+  logDirs: 'string[]',
+  intervalMs: 'number',
+  mountIntervalMs: 'number',
+  port: 'number',
+  sampler: 'boolean',
+  demo: 'boolean',
+  demoRatePerMinute: 'number',
+};
+
+/** Reads and checks a config file; unknown keys and wrong types are errors naming the key. */
+export function readConfigFile(path: string): ConfigInput {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new ConfigError(`config file ${path}: ${(err as Error).message}`);
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new ConfigError(`config file ${path}: must be a JSON object`);
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(parsed)) {
+    const type = FILE_KEYS[key];
+    if (!type) throw new ConfigError(`config file ${path}: unknown key "${key}" (known: ${Object.keys(FILE_KEYS).join(', ')})`);
+    const ok = type === 'string[]' ? Array.isArray(value) && value.every((v) => typeof v === 'string') : typeof value === type;
+    if (!ok) throw new ConfigError(`config file ${path}: "${key}" must be ${type === 'string[]' ? 'an array of strings' : `a ${type}`}`);
+    out[key] = value;
+  }
+  return out as ConfigInput;
+}
+
+function positive(name: string, v: number, min: number): number {
+  if (!Number.isFinite(v) || v < min) throw new ConfigError(`${name} must be a number >= ${min}, got ${v}`);
+  return v;
+}
+
+export function resolveConfig(flags: ConfigInput, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): AgentConfig {
+  const fromEnvironment = fromEnv(env);
+  const dataDir = resolve(cwd, flags.dataDir ?? fromEnvironment.dataDir ?? defaultDataDir(env));
+  const configPath = flags.config ?? fromEnvironment.config ?? join(dataDir, 'config.json');
+  const explicit = flags.config ?? fromEnvironment.config;
+  if (explicit && !existsSync(explicit)) throw new ConfigError(`config file ${explicit} does not exist`);
+  const file = existsSync(configPath) ? readConfigFile(configPath) : {};
+  const pick = <K extends keyof ConfigInput>(key: K): ConfigInput[K] => flags[key] ?? fromEnvironment[key] ?? file[key];
+  const port = pick('port') ?? DEFAULTS.port;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`port must be 0..65535, got ${port}`);
+  return {
+    dataDir,
+    dbPath: resolve(cwd, pick('dbPath') ?? join(dataDir, 'genmon.db')),
+    logDirs: (pick('logDirs') ?? [...DEFAULTS.logDirs]).map((d) => resolve(cwd, d)),
+    intervalMs: positive('interval', pick('intervalMs') ?? DEFAULTS.intervalMs, 100),
+    mountIntervalMs: positive('mount interval', pick('mountIntervalMs') ?? DEFAULTS.mountIntervalMs, 1000),
+    host: '127.0.0.1',
+    port,
+    sampler: pick('sampler') ?? true,
+    demo: pick('demo') ?? false,
+    demoRatePerMinute: positive('demo rate', pick('demoRatePerMinute') ?? DEFAULTS.demoRatePerMinute, 0.1),
+  };
+}

@@ -1,0 +1,272 @@
+/**
+ * Applies journal records to the database: the one place where log lines
+ * become rows. Deterministic given the record (its `at` stands in for "now"),
+ * so replaying the journal after a crash rebuilds exactly the same rows.
+ */
+import type { SqlValue } from 'sql.js';
+import type { BadLineReason, MountUsage, PushMessage, Sample } from '../api/types';
+import type { KnownEvent } from '../ingest/events';
+import { parseLine } from '../ingest/parse';
+import type { JournalRecord, SourceRef } from './journal';
+import { errorFromRow, phaseFromRow, RUN_COLUMNS, RUN_FROM, runFromRow, sampleToParams, SAMPLE_COLUMNS } from './rows';
+import type { Statements } from './statements';
+
+/** Examples kept per bad-line reason; the counts go on past it. */
+export const BAD_EXAMPLES_PER_REASON = 20;
+const EXCERPT_CHARS = 512;
+/** Above this many touched runs in one record, clients get one `ingest` message and refetch. */
+const MAX_PUSHED_PER_RECORD = 200;
+
+interface SourceState {
+  id: number;
+  lines: number;
+}
+
+export interface ApplyResult {
+  push: PushMessage[];
+  lines: number;
+  bad: number;
+}
+
+const NEWLINE = 0x0a;
+
+export class Applier {
+  constructor(private readonly st: Statements) {}
+
+  apply(record: JournalRecord): ApplyResult {
+    const h = record.header;
+    switch (h.kind) {
+      case 'lines':
+        return this.applyLines(h.src, h.start, h.end, h.size, h.at, record.body);
+      case 'skip': {
+        const src = this.source(h.src, h.at);
+        this.bad('oversized', `line of ${h.end - h.start} bytes is over the limit`, h.src.path, h.start, h.excerpt, h.at);
+        this.st.run('UPDATE sources SET offset = ?, lines = lines + 1, size = ?, updated_at = ? WHERE id = ?', [h.end, h.size, h.at, src.id]);
+        return { push: [], lines: 1, bad: 1 };
+      }
+      case 'reset': {
+        const src = this.source(h.src, h.at);
+        this.st.run('UPDATE sources SET offset = 0, lines = 0, size = 0, fingerprint = ?, updated_at = ? WHERE id = ?', [h.src.fingerprint, h.at, src.id]);
+        return { push: [], lines: 0, bad: 0 };
+      }
+      case 'samples':
+        return this.applySamples(JSON.parse(record.body.toString('utf8')) as Sample[]);
+      case 'mounts':
+        return this.applyMounts(JSON.parse(record.body.toString('utf8')) as MountUsage[]);
+    }
+  }
+
+  private source(ref: SourceRef, at: number): SourceState {
+    this.st.run(
+      `INSERT INTO sources (key, path, fingerprint, updated_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT(key) DO UPDATE SET path = excluded.path, fingerprint = COALESCE(excluded.fingerprint, sources.fingerprint)`,
+      [ref.key, ref.path, ref.fingerprint, at],
+    );
+    const row = this.st.one<{ id: number; lines: number }>('SELECT id, lines FROM sources WHERE key = ?', [ref.key]);
+    if (!row) throw new Error(`source ${ref.key} vanished`);
+    return row;
+  }
+
+  private applyLines(ref: SourceRef, start: number, end: number, size: number, at: number, body: Buffer): ApplyResult {
+    const src = this.source(ref, at);
+    const touchedRuns = new Set<string>();
+    const push: PushMessage[] = [];
+    let lineNo = src.lines;
+    let bad = 0;
+    let pos = 0;
+    while (pos < body.length) {
+      let nl = body.indexOf(NEWLINE, pos);
+      if (nl < 0) nl = body.length;
+      lineNo++;
+      const line = body.subarray(pos, nl);
+      const offset = start + pos;
+      pos = nl + 1;
+      if (isBlank(line)) continue;
+      const parsed = parseLine(line, { now: at });
+      if (!parsed.ok) {
+        this.bad(parsed.reason, parsed.message, ref.path, offset, excerptOf(line), at);
+        bad++;
+        continue;
+      }
+      const event = parsed.event;
+      this.st.run('INSERT INTO events (ts, run_id, type, source_id, line, offset, body) VALUES (?, ?, ?, ?, ?, ?, ?)', [
+        parsed.ts, event.run_id, event.type, src.id, lineNo, offset, line.toString('utf8'),
+      ]);
+      if (!parsed.known) continue;
+      const known = event.type === 'run.started' || this.st.one('SELECT 1 AS x FROM runs WHERE run_id = ?', [event.run_id]);
+      if (!known) {
+        this.bad('unknown_run', `${event.type} for run "${clip(event.run_id)}" that has no run.started`, ref.path, offset, excerptOf(line), at);
+        bad++;
+        continue;
+      }
+      this.derive(event as KnownEvent, parsed.ts, src.id, lineNo, touchedRuns, push);
+    }
+    this.st.run('UPDATE sources SET offset = ?, lines = ?, size = ?, updated_at = ? WHERE id = ?', [end, lineNo, size, at, src.id]);
+    const lines = lineNo - src.lines;
+    if (touchedRuns.size > MAX_PUSHED_PER_RECORD) return { push: [], lines, bad };
+    for (const runId of touchedRuns) {
+      const row = this.st.one(`SELECT ${RUN_COLUMNS} FROM ${RUN_FROM} WHERE r.run_id = ?`, [runId]);
+      if (row) push.unshift({ type: 'run', run: runFromRow(row) });
+    }
+    return { push, lines, bad };
+  }
+
+  private derive(e: KnownEvent, ts: number, sourceId: number, lineNo: number, touched: Set<string>, push: PushMessage[]): void {
+    const runId = e.run_id;
+    switch (e.type) {
+      case 'run.started':
+        this.st.run(
+          `INSERT INTO runs (run_id, started_at, app, project_type, template, features, user_id, session_id, regenerates, source_id, line)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT(run_id) DO UPDATE SET started_at = excluded.started_at, app = excluded.app,
+             project_type = excluded.project_type, template = excluded.template, features = excluded.features,
+             user_id = excluded.user_id, session_id = excluded.session_id, regenerates = excluded.regenerates,
+             source_id = excluded.source_id, line = excluded.line`,
+          [runId, ts, opt(e.app), opt(e.project_type), opt(e.template), JSON.stringify(e.features ?? []), opt(e.user_id),
+            opt(e.session_id), opt(e.regenerates), sourceId, lineNo],
+        );
+        touched.add(runId);
+        return;
+      case 'phase.started': {
+        const attempt = e.attempt ?? this.nextAttempt(runId, e.phase);
+        this.st.run(
+          `INSERT INTO phases (run_id, phase, attempt, status, started_at) VALUES (?, ?, ?, 'running', ?)
+           ON CONFLICT(run_id, phase, attempt) DO UPDATE SET started_at = excluded.started_at`,
+          [runId, e.phase, attempt, ts],
+        );
+        this.st.run('UPDATE runs SET current_phase = ? WHERE run_id = ?', [e.phase, runId]);
+        this.pushPhase(runId, e.phase, attempt, push);
+        return;
+      }
+      case 'phase.ended': {
+        const attempt = e.attempt ?? this.openAttempt(runId, e.phase) ?? this.nextAttempt(runId, e.phase);
+        this.st.run(
+          `INSERT INTO phases (run_id, phase, attempt, status, started_at, ended_at, duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT(run_id, phase, attempt) DO UPDATE SET status = excluded.status, ended_at = excluded.ended_at,
+             duration_ms = excluded.duration_ms, started_at = COALESCE(phases.started_at, excluded.started_at)`,
+          [runId, e.phase, attempt, e.status, ts - e.duration_ms, ts, e.duration_ms],
+        );
+        this.st.run('UPDATE runs SET current_phase = ? WHERE run_id = ?', [e.phase, runId]);
+        this.pushPhase(runId, e.phase, attempt, push);
+        return;
+      }
+      case 'model.inference':
+        this.st.run(
+          `INSERT INTO inferences (run_id, ts, model, phase, latency_ms, queue_ms, batch_size, input_tokens, output_tokens, queue_length)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          [runId, ts, e.model, opt(e.phase), e.latency_ms, opt(e.queue_ms), opt(e.batch_size), opt(e.input_tokens),
+            opt(e.output_tokens), opt(e.queue_length)],
+        );
+        return;
+      case 'api.request':
+        this.st.run('INSERT INTO api_requests (run_id, ts, route, method, status_code, duration_ms, in_flight) VALUES (?, ?, ?, ?, ?, ?, ?)', [
+          runId, ts, e.route, opt(e.method), opt(e.status_code), e.duration_ms, opt(e.in_flight),
+        ]);
+        return;
+      case 'db.query':
+        this.st.run(
+          `INSERT INTO db_queries (run_id, ts, operation, duration_ms, pool_in_use, pool_size, deadlock, replication_lag_ms)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+          [runId, ts, e.operation, e.duration_ms, opt(e.pool_in_use), opt(e.pool_size), e.deadlock ? 1 : 0, opt(e.replication_lag_ms)],
+        );
+        return;
+      case 'error': {
+        this.st.run(
+          'INSERT INTO errors (run_id, ts, category, severity, message, stack, context, phase) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+          [runId, ts, e.category, e.severity, e.message, opt(e.stack), e.context === undefined ? null : JSON.stringify(e.context), opt(e.phase)],
+        );
+        this.st.run('UPDATE runs SET error_count = error_count + 1 WHERE run_id = ?', [runId]);
+        const row = this.st.one('SELECT * FROM errors WHERE id = last_insert_rowid()');
+        if (row && push.length < MAX_PUSHED_PER_RECORD) push.push({ type: 'error', error: errorFromRow(row) });
+        touched.add(runId);
+        return;
+      }
+      case 'quality':
+        this.st.run(
+          `INSERT INTO quality (run_id, ts, lint, coverage, security, performance, requirements, blueprint_accuracy, correctness, documentation)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          [runId, ts, opt(e.lint), opt(e.coverage), opt(e.security), opt(e.performance), opt(e.requirements),
+            opt(e.blueprint_accuracy), opt(e.correctness), opt(e.documentation)],
+        );
+        return;
+      case 'feedback':
+        this.st.run('INSERT INTO feedback (run_id, ts, score, comment) VALUES (?, ?, ?, ?)', [runId, ts, e.score, opt(e.comment)]);
+        return;
+      case 'modification':
+        this.st.run('INSERT INTO modifications (run_id, ts, files_changed, lines_changed, description) VALUES (?, ?, ?, ?, ?)', [
+          runId, ts, opt(e.files_changed), opt(e.lines_changed), opt(e.description),
+        ]);
+        return;
+      case 'run.ended':
+        this.st.run('UPDATE runs SET status = ?, ended_at = ?, duration_ms = ? WHERE run_id = ?', [e.status, ts, e.duration_ms, runId]);
+        touched.add(runId);
+        return;
+    }
+  }
+
+  private nextAttempt(runId: string, phase: string): number {
+    const row = this.st.one<{ n: number }>('SELECT COALESCE(MAX(attempt), 0) + 1 AS n FROM phases WHERE run_id = ? AND phase = ?', [runId, phase]);
+    return Number(row?.n ?? 1);
+  }
+
+  private openAttempt(runId: string, phase: string): number | null {
+    const row = this.st.one<{ a: number }>(
+      "SELECT MAX(attempt) AS a FROM phases WHERE run_id = ? AND phase = ? AND status = 'running'",
+      [runId, phase],
+    );
+    return row?.a === null || row?.a === undefined ? null : Number(row.a);
+  }
+
+  private pushPhase(runId: string, phase: string, attempt: number, push: PushMessage[]): void {
+    if (push.length >= MAX_PUSHED_PER_RECORD) return;
+    const row = this.st.one('SELECT * FROM phases WHERE run_id = ? AND phase = ? AND attempt = ?', [runId, phase, attempt]);
+    if (row) push.push({ type: 'phase', runId, phase: phaseFromRow(row) });
+  }
+
+  private bad(reason: BadLineReason, message: string, path: string, offset: number, excerpt: string, at: number): void {
+    this.st.run(
+      'INSERT INTO bad_line_counts (reason, count) VALUES (?, 1) ON CONFLICT(reason) DO UPDATE SET count = count + 1',
+      [reason],
+    );
+    const kept = this.st.one<{ n: number }>('SELECT COUNT(*) AS n FROM bad_lines WHERE reason = ?', [reason]);
+    if (Number(kept?.n ?? 0) < BAD_EXAMPLES_PER_REASON) {
+      this.st.run('INSERT INTO bad_lines (reason, message, path, offset, excerpt, at) VALUES (?, ?, ?, ?, ?, ?)', [
+        reason, message, path, offset, excerpt, at,
+      ]);
+    }
+  }
+
+  private applySamples(samples: Sample[]): ApplyResult {
+    for (const s of samples) {
+      this.st.run(`INSERT OR REPLACE INTO samples (${SAMPLE_COLUMNS}) VALUES (${SAMPLE_COLUMNS.split(',').map(() => '?').join(', ')})`, sampleToParams(s));
+    }
+    return { push: samples.map((sample) => ({ type: 'sample', sample })), lines: 0, bad: 0 };
+  }
+
+  private applyMounts(mounts: MountUsage[]): ApplyResult {
+    for (const m of mounts) {
+      this.st.run('INSERT OR REPLACE INTO mounts (ts, mount, fs, size, used) VALUES (?, ?, ?, ?, ?)', [m.ts, m.mount, m.fs, m.size, m.used]);
+    }
+    return { push: [], lines: 0, bad: 0 };
+  }
+}
+
+function opt(v: unknown): SqlValue {
+  if (v === undefined || v === null) return null;
+  if (typeof v === 'number' || typeof v === 'string') return v;
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  return JSON.stringify(v);
+}
+
+function isBlank(line: Buffer): boolean {
+  for (const byte of line) if (byte !== 0x20 && byte !== 0x09 && byte !== 0x0d) return false;
+  return true;
+}
+
+function excerptOf(line: Buffer): string {
+  return line.subarray(0, EXCERPT_CHARS * 4).toString('utf8').slice(0, EXCERPT_CHARS);
+}
+
+function clip(s: string): string {
+  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+}

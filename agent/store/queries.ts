@@ -1,0 +1,235 @@
+/**
+ * Read side of the store: the queries behind the API's endpoints. Every
+ * value from a request reaches SQL as a bound parameter.
+ */
+import type {
+  ErrorRecord, IngestStatus, MountUsage, PhaseStats, ResourcePeaks, RunDetail, RunStatus, RunSummary, Sample, Summary, TopError,
+} from '../api/types';
+import { percentiles } from '../derive/percentile';
+import { ERROR_CATEGORIES, PHASES, SEVERITIES, type ErrorCategory, type Severity } from '../ingest/events';
+import { errorFromRow, phaseFromRow, RUN_COLUMNS, RUN_FROM, runFromRow, sampleFromRow, SAMPLE_COLUMNS } from './rows';
+import type { Statements } from './statements';
+
+export interface Range {
+  from: number;
+  to: number;
+}
+
+export class Queries {
+  constructor(private readonly st: Statements) {}
+
+  runs(opts: { limit: number; before?: number; status?: RunStatus }): RunSummary[] {
+    const where: string[] = [];
+    const params: (string | number)[] = [];
+    if (opts.before !== undefined) {
+      where.push('r.started_at < ?');
+      params.push(opts.before);
+    }
+    if (opts.status) {
+      where.push('r.status = ?');
+      params.push(opts.status);
+    }
+    params.push(opts.limit);
+    const sql = `SELECT ${RUN_COLUMNS} FROM ${RUN_FROM} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY r.started_at DESC LIMIT ?`;
+    return this.st.all(sql, params).map(runFromRow);
+  }
+
+  run(runId: string): RunDetail | null {
+    const row = this.st.one(`SELECT ${RUN_COLUMNS} FROM ${RUN_FROM} WHERE r.run_id = ?`, [runId]);
+    if (!row) return null;
+    const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+    return {
+      run: runFromRow(row),
+      phases: this.st.all('SELECT * FROM phases WHERE run_id = ? ORDER BY COALESCE(started_at, ended_at), attempt', [runId]).map(phaseFromRow),
+      inferences: this.st.all('SELECT * FROM inferences WHERE run_id = ? ORDER BY ts', [runId]).map((r) => ({
+        ts: Number(r.ts),
+        model: String(r.model),
+        phase: (r.phase as RunDetail['inferences'][number]['phase']) ?? null,
+        latencyMs: Number(r.latency_ms),
+        queueMs: num(r.queue_ms),
+        batchSize: num(r.batch_size),
+        inputTokens: num(r.input_tokens),
+        outputTokens: num(r.output_tokens),
+      })),
+      errors: this.st.all('SELECT * FROM errors WHERE run_id = ? ORDER BY ts', [runId]).map(errorFromRow),
+      quality: this.st.all('SELECT * FROM quality WHERE run_id = ? ORDER BY ts', [runId]).map((r) => ({
+        ts: Number(r.ts),
+        lint: num(r.lint),
+        coverage: num(r.coverage),
+        security: num(r.security),
+        performance: num(r.performance),
+      })),
+      feedback: this.st.all('SELECT * FROM feedback WHERE run_id = ? ORDER BY ts', [runId]).map((r) => ({
+        ts: Number(r.ts),
+        score: Number(r.score),
+        comment: r.comment === null ? null : String(r.comment),
+      })),
+      modifications: Number(this.st.one<{ n: number }>('SELECT COUNT(*) AS n FROM modifications WHERE run_id = ?', [runId])?.n ?? 0),
+    };
+  }
+
+  phases(range: Range): PhaseStats {
+    const rows = this.st.all<{ phase: string; status: string; duration_ms: number }>(
+      'SELECT phase, status, duration_ms FROM phases WHERE ended_at >= ? AND ended_at <= ?',
+      [range.from, range.to],
+    );
+    const durations = new Map<string, number[]>(PHASES.map((p) => [p, []]));
+    const counts = new Map<string, { ok: number; failed: number; skipped: number }>(PHASES.map((p) => [p, { ok: 0, failed: 0, skipped: 0 }]));
+    for (const row of rows) {
+      const c = counts.get(row.phase);
+      if (!c) continue;
+      if (row.status === 'ok' || row.status === 'failed' || row.status === 'skipped') c[row.status]++;
+      if (row.status !== 'skipped' && row.duration_ms !== null) durations.get(row.phase)!.push(Number(row.duration_ms));
+    }
+    const phases = Object.fromEntries(
+      PHASES.map((p) => [p, { ...percentiles(durations.get(p)!), ...counts.get(p)! }]),
+    ) as PhaseStats['phases'];
+    const totals = this.st.column<number>(
+      'SELECT duration_ms FROM runs WHERE ended_at >= ? AND ended_at <= ? AND duration_ms IS NOT NULL',
+      [range.from, range.to],
+    );
+    return { ...range, phases, total: percentiles(totals.map(Number)) };
+  }
+
+  summary(range: Range): Summary {
+    const counts = new Map(
+      this.st
+        .all<{ status: string; n: number }>('SELECT status, COUNT(*) AS n FROM runs WHERE started_at >= ? AND started_at <= ? GROUP BY status', [range.from, range.to])
+        .map((r) => [r.status, Number(r.n)]),
+    );
+    const successes = counts.get('success') ?? 0;
+    const failures = counts.get('failed') ?? 0;
+    const partials = counts.get('partial') ?? 0;
+    const running = counts.get('running') ?? 0;
+    const ended = successes + failures + partials;
+    const byCategory = Object.fromEntries(ERROR_CATEGORIES.map((c) => [c, 0])) as Record<ErrorCategory, number>;
+    const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+    for (const row of this.st.all<{ category: string; severity: string; n: number }>(
+      'SELECT category, severity, COUNT(*) AS n FROM errors WHERE ts >= ? AND ts <= ? GROUP BY category, severity',
+      [range.from, range.to],
+    )) {
+      if (row.category in byCategory) byCategory[row.category as ErrorCategory] += Number(row.n);
+      if (row.severity in bySeverity) bySeverity[row.severity as Severity] += Number(row.n);
+    }
+    const phaseStats = this.phases(range);
+    const last = this.st.one(`SELECT ${RUN_COLUMNS} FROM ${RUN_FROM} ORDER BY r.started_at DESC LIMIT 1`);
+    return {
+      ...range,
+      attempts: successes + failures + partials + running,
+      successes,
+      failures,
+      partials,
+      running,
+      successRate: ended > 0 ? successes / ended : null,
+      phases: phaseStats.phases,
+      total: phaseStats.total,
+      errorsByCategory: byCategory,
+      errorsBySeverity: bySeverity,
+      lastRun: last ? runFromRow(last) : null,
+      latestSample: this.latestSample(),
+      mounts: this.latestMounts(),
+      peaks: this.peaks(range),
+    };
+  }
+
+  errors(opts: Range & { limit: number; category?: string; severity?: string; runId?: string }): ErrorRecord[] {
+    const where = ['ts >= ?', 'ts <= ?'];
+    const params: (string | number)[] = [opts.from, opts.to];
+    for (const [column, value] of [['category', opts.category], ['severity', opts.severity], ['run_id', opts.runId]] as const) {
+      if (value !== undefined) {
+        where.push(`${column} = ?`);
+        params.push(value);
+      }
+    }
+    params.push(opts.limit);
+    return this.st.all(`SELECT * FROM errors WHERE ${where.join(' AND ')} ORDER BY ts DESC, id DESC LIMIT ?`, params).map(errorFromRow);
+  }
+
+  topErrors(opts: Range & { limit: number }): TopError[] {
+    return this.st
+      .all(
+        `SELECT category, severity, message, COUNT(*) AS count, MAX(ts) AS last_seen,
+                (SELECT e2.run_id FROM errors e2 WHERE e2.message = e.message AND e2.category = e.category ORDER BY e2.ts DESC LIMIT 1) AS last_run
+         FROM errors e WHERE ts >= ? AND ts <= ?
+         GROUP BY category, severity, message ORDER BY count DESC, last_seen DESC LIMIT ?`,
+        [opts.from, opts.to, opts.limit],
+      )
+      .map((r) => ({
+        category: r.category as ErrorCategory,
+        severity: r.severity as Severity,
+        message: String(r.message),
+        count: Number(r.count),
+        lastSeen: Number(r.last_seen),
+        lastRunId: String(r.last_run),
+      }));
+  }
+
+  /** Samples in a range; above `maxPoints`, averaged into equal time buckets (per-core figures dropped). */
+  samples(opts: Range & { maxPoints: number }): Sample[] {
+    const n = Number(this.st.one<{ n: number }>('SELECT COUNT(*) AS n FROM samples WHERE ts >= ? AND ts <= ?', [opts.from, opts.to])?.n ?? 0);
+    if (n <= opts.maxPoints) {
+      return this.st.all(`SELECT ${SAMPLE_COLUMNS} FROM samples WHERE ts >= ? AND ts <= ? ORDER BY ts`, [opts.from, opts.to]).map(sampleFromRow);
+    }
+    const step = Math.max(1, Math.ceil((opts.to - opts.from) / opts.maxPoints));
+    const averaged = SAMPLE_COLUMNS.split(',')
+      .map((c) => c.trim())
+      .filter((c) => c !== 'ts' && c !== 'cores')
+      .map((c) => `AVG(${c}) AS ${c}`)
+      .join(', ');
+    return this.st
+      .all(
+        `SELECT MIN(ts) AS ts, '[]' AS cores, ${averaged} FROM samples WHERE ts >= ? AND ts <= ? GROUP BY (ts - ?) / ? ORDER BY 1`,
+        [opts.from, opts.to, opts.from, step],
+      )
+      .map(sampleFromRow);
+  }
+
+  latestSample(): Sample | null {
+    const row = this.st.one(`SELECT ${SAMPLE_COLUMNS} FROM samples ORDER BY ts DESC LIMIT 1`);
+    return row ? sampleFromRow(row) : null;
+  }
+
+  latestMounts(): MountUsage[] {
+    return this.st
+      .all('SELECT ts, mount, fs, size, used FROM mounts WHERE ts = (SELECT MAX(ts) FROM mounts) ORDER BY mount')
+      .map((r) => ({ ts: Number(r.ts), mount: String(r.mount), fs: String(r.fs), size: Number(r.size), used: Number(r.used) }));
+  }
+
+  peaks(range: Range): ResourcePeaks {
+    const row = this.st.one(
+      `SELECT MAX(cpu) AS cpu, MAX(mem_used) AS mem_used, MAX(disk_read_bytes) AS disk_read_bytes, MAX(disk_write_bytes) AS disk_write_bytes,
+              MAX(net_rx_bytes) AS net_rx_bytes, MAX(net_tx_bytes) AS net_tx_bytes, MAX(load1) AS load1
+       FROM samples WHERE ts >= ? AND ts <= ?`,
+      [range.from, range.to],
+    );
+    const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+    return {
+      ...range,
+      cpu: num(row?.cpu),
+      memUsed: num(row?.mem_used),
+      diskReadBytes: num(row?.disk_read_bytes),
+      diskWriteBytes: num(row?.disk_write_bytes),
+      netRxBytes: num(row?.net_rx_bytes),
+      netTxBytes: num(row?.net_tx_bytes),
+      load1: num(row?.load1),
+    };
+  }
+
+  ingest(): IngestStatus {
+    return {
+      sources: this.st
+        .all('SELECT path, offset, size, lines, updated_at FROM sources ORDER BY updated_at DESC')
+        .map((r) => ({ path: String(r.path), offset: Number(r.offset), size: Number(r.size), lines: Number(r.lines), updatedAt: Number(r.updated_at) })),
+      badLines: Object.fromEntries(this.st.all('SELECT reason, count FROM bad_line_counts').map((r) => [String(r.reason), Number(r.count)])),
+      examples: this.st.all('SELECT * FROM bad_lines ORDER BY id').map((r) => ({
+        reason: r.reason as IngestStatus['examples'][number]['reason'],
+        message: String(r.message),
+        path: String(r.path),
+        offset: Number(r.offset),
+        excerpt: String(r.excerpt),
+        at: Number(r.at),
+      })),
+      eventsStored: Number(this.st.one<{ n: number }>('SELECT COUNT(*) AS n FROM events')?.n ?? 0),
+    };
+  }
+}

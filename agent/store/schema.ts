@@ -1,0 +1,186 @@
+/**
+ * Schema migrations of the store, applied in order inside one transaction
+ * each. `meta.schema_version` records how far a database has come; an agent
+ * refuses a database from a newer version rather than downgrade it.
+ */
+export const MIGRATIONS: readonly string[] = [
+  // 1: runs, phases, the events of a run, machine samples, ingest checkpoints.
+  `
+  CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+
+  CREATE TABLE sources (
+    id INTEGER PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE,
+    path TEXT NOT NULL,
+    fingerprint TEXT,
+    offset INTEGER NOT NULL DEFAULT 0,
+    lines INTEGER NOT NULL DEFAULT 0,
+    size INTEGER NOT NULL DEFAULT 0,
+    updated_at INTEGER NOT NULL
+  );
+
+  CREATE TABLE events (
+    id INTEGER PRIMARY KEY,
+    ts INTEGER NOT NULL,
+    run_id TEXT NOT NULL,
+    type TEXT NOT NULL,
+    source_id INTEGER,
+    line INTEGER,
+    offset INTEGER,
+    body TEXT NOT NULL
+  );
+  CREATE INDEX events_run ON events (run_id);
+
+  CREATE TABLE runs (
+    run_id TEXT PRIMARY KEY,
+    status TEXT NOT NULL DEFAULT 'running',
+    started_at INTEGER NOT NULL,
+    ended_at INTEGER,
+    duration_ms REAL,
+    app TEXT,
+    project_type TEXT,
+    template TEXT,
+    features TEXT NOT NULL DEFAULT '[]',
+    user_id TEXT,
+    session_id TEXT,
+    regenerates TEXT,
+    error_count INTEGER NOT NULL DEFAULT 0,
+    current_phase TEXT,
+    source_id INTEGER,
+    line INTEGER
+  ) WITHOUT ROWID;
+  CREATE INDEX runs_started ON runs (started_at);
+  CREATE INDEX runs_ended ON runs (ended_at);
+
+  CREATE TABLE phases (
+    run_id TEXT NOT NULL,
+    phase TEXT NOT NULL,
+    attempt INTEGER NOT NULL,
+    status TEXT NOT NULL DEFAULT 'running',
+    started_at INTEGER,
+    ended_at INTEGER,
+    duration_ms REAL,
+    PRIMARY KEY (run_id, phase, attempt)
+  ) WITHOUT ROWID;
+  CREATE INDEX phases_ended ON phases (ended_at);
+
+  CREATE TABLE inferences (
+    id INTEGER PRIMARY KEY,
+    run_id TEXT NOT NULL,
+    ts INTEGER NOT NULL,
+    model TEXT NOT NULL,
+    phase TEXT,
+    latency_ms REAL NOT NULL,
+    queue_ms REAL,
+    batch_size INTEGER,
+    input_tokens INTEGER,
+    output_tokens INTEGER,
+    queue_length INTEGER
+  );
+  CREATE INDEX inferences_run ON inferences (run_id);
+  CREATE INDEX inferences_ts ON inferences (ts);
+
+  CREATE TABLE api_requests (
+    id INTEGER PRIMARY KEY,
+    run_id TEXT NOT NULL,
+    ts INTEGER NOT NULL,
+    route TEXT NOT NULL,
+    method TEXT,
+    status_code INTEGER,
+    duration_ms REAL NOT NULL,
+    in_flight INTEGER
+  );
+  CREATE INDEX api_requests_ts ON api_requests (ts);
+
+  CREATE TABLE db_queries (
+    id INTEGER PRIMARY KEY,
+    run_id TEXT NOT NULL,
+    ts INTEGER NOT NULL,
+    operation TEXT NOT NULL,
+    duration_ms REAL NOT NULL,
+    pool_in_use INTEGER,
+    pool_size INTEGER,
+    deadlock INTEGER NOT NULL DEFAULT 0,
+    replication_lag_ms REAL
+  );
+  CREATE INDEX db_queries_ts ON db_queries (ts);
+
+  CREATE TABLE errors (
+    id INTEGER PRIMARY KEY,
+    run_id TEXT NOT NULL,
+    ts INTEGER NOT NULL,
+    category TEXT NOT NULL,
+    severity TEXT NOT NULL,
+    message TEXT NOT NULL,
+    stack TEXT,
+    context TEXT,
+    phase TEXT
+  );
+  CREATE INDEX errors_ts ON errors (ts);
+  CREATE INDEX errors_run ON errors (run_id);
+
+  CREATE TABLE quality (
+    id INTEGER PRIMARY KEY,
+    run_id TEXT NOT NULL,
+    ts INTEGER NOT NULL,
+    lint REAL, coverage REAL, security REAL, performance REAL,
+    requirements REAL, blueprint_accuracy REAL, correctness REAL, documentation REAL
+  );
+  CREATE INDEX quality_run ON quality (run_id);
+
+  CREATE TABLE feedback (
+    id INTEGER PRIMARY KEY,
+    run_id TEXT NOT NULL,
+    ts INTEGER NOT NULL,
+    score REAL NOT NULL,
+    comment TEXT
+  );
+  CREATE INDEX feedback_run ON feedback (run_id);
+
+  CREATE TABLE modifications (
+    id INTEGER PRIMARY KEY,
+    run_id TEXT NOT NULL,
+    ts INTEGER NOT NULL,
+    files_changed INTEGER,
+    lines_changed INTEGER,
+    description TEXT
+  );
+  CREATE INDEX modifications_run ON modifications (run_id);
+
+  CREATE TABLE samples (
+    ts INTEGER PRIMARY KEY,
+    cpu REAL NOT NULL,
+    cores TEXT NOT NULL,
+    mem_used REAL NOT NULL, mem_available REAL NOT NULL, mem_total REAL NOT NULL,
+    swap_used REAL NOT NULL, swap_total REAL NOT NULL,
+    load1 REAL NOT NULL, load5 REAL NOT NULL, load15 REAL NOT NULL,
+    processes INTEGER NOT NULL, threads INTEGER NOT NULL,
+    disk_read_bytes REAL NOT NULL, disk_write_bytes REAL NOT NULL,
+    disk_read_ops REAL NOT NULL, disk_write_ops REAL NOT NULL,
+    net_rx_bytes REAL NOT NULL, net_tx_bytes REAL NOT NULL,
+    net_rx_errors REAL NOT NULL, net_tx_errors REAL NOT NULL
+  );
+
+  CREATE TABLE mounts (
+    ts INTEGER NOT NULL,
+    mount TEXT NOT NULL,
+    fs TEXT NOT NULL,
+    size REAL NOT NULL,
+    used REAL NOT NULL,
+    PRIMARY KEY (ts, mount)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE bad_line_counts (reason TEXT PRIMARY KEY, count INTEGER NOT NULL) WITHOUT ROWID;
+  CREATE TABLE bad_lines (
+    id INTEGER PRIMARY KEY,
+    reason TEXT NOT NULL,
+    message TEXT NOT NULL,
+    path TEXT NOT NULL,
+    offset INTEGER NOT NULL,
+    excerpt TEXT NOT NULL,
+    at INTEGER NOT NULL
+  );
+  `,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,0 +1,312 @@
+/**
+ * The store: an in-memory sql.js database made durable by the journal and
+ * periodic snapshots. Every change (log lines with their checkpoint, samples)
+ * goes through `commit`, which journals it (fdatasync) and then applies it in
+ * one transaction, so offsets and rows cannot disagree after a crash.
+ *
+ * Files, next to the database path:
+ *   genmon.db        latest snapshot        genmon.db.prev   the one before
+ *   genmon.db.tmp    snapshot being written genmon.db.journal/  journal segments
+ */
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync } from 'node:fs';
+import { open, rename } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { Database, SqlJsStatic } from 'sql.js';
+import type { PushMessage } from '../api/types';
+import { Applier, type ApplyResult } from './apply';
+import { decodeSegment, Journal, type JournalRecord, type RecordHeader } from './journal';
+import { DatabaseError, getMeta, loadSqlJs, migrate, openImage, setMeta } from './sqlite';
+import { Statements } from './statements';
+
+export interface StoreOptions {
+  dbPath: string;
+  /** Where the store tells what it did on open (fallbacks, replays). */
+  log: (message: string) => void;
+  now?: () => number;
+  /** Snapshot when the journal segment grows past this. Default 128 MiB. */
+  snapshotJournalBytes?: number;
+  /** Snapshot at least this often while there are changes. Default 10 min. */
+  snapshotEveryMs?: number;
+  /** Open read-only: replay into memory, never write (for offline reports). */
+  readOnly?: boolean;
+}
+
+export interface CommitItem {
+  header: RecordHeader;
+  body: Buffer;
+}
+
+interface Pending {
+  items: CommitItem[];
+  resolve: (results: ApplyResult[]) => void;
+  reject: (err: Error) => void;
+}
+
+export interface Checkpoint {
+  key: string;
+  path: string;
+  fingerprint: string | null;
+  offset: number;
+  lines: number;
+  updatedAt: number;
+}
+
+export class Store {
+  readonly st: Statements;
+  private readonly applier: Applier;
+  private readonly listeners = new Set<(m: PushMessage) => void>();
+  private queue: Pending[] = [];
+  private draining = false;
+  private snapshotting: Promise<void> | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private dirty = false;
+  private lastSnapshotAt: number;
+  private currentSeq: number;
+  private prevSeq: number;
+  private closed = false;
+
+  private constructor(
+    private readonly SQL: SqlJsStatic,
+    readonly db: Database,
+    private readonly journal: Journal | null,
+    private readonly opts: StoreOptions,
+    seq: number,
+  ) {
+    this.st = new Statements(db);
+    this.applier = new Applier(this.st);
+    this.currentSeq = seq;
+    this.prevSeq = seq;
+    this.lastSnapshotAt = this.now();
+  }
+
+  static async open(opts: StoreOptions): Promise<Store> {
+    const SQL = await loadSqlJs();
+    const dir = dirname(opts.dbPath);
+    if (!opts.readOnly) mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const chosen = chooseGeneration(SQL, opts);
+    const journalDir = `${opts.dbPath}.journal`;
+    const journal = opts.readOnly ? null : new Journal(journalDir);
+    const store = new Store(SQL, chosen.db, journal, opts, chosen.seq);
+    if (chosen.lost && journal) {
+      const first = journal.firstSeq();
+      if (first !== null && first > 1) {
+        opts.log('the journal does not reach back to the start; it is discarded and the logs are read again from the beginning');
+        journal.discardAll();
+      }
+    }
+    const records = journal ? journal.replay(chosen.seq) : replayReadOnly(journalDir, chosen.seq);
+    if (records.damage) opts.log(records.damage);
+    if (records.records.length > 0) {
+      store.applyAll(records.records);
+      opts.log(`replayed ${records.records.length} journal records after snapshot ${chosen.seq}`);
+      store.dirty = true;
+    }
+    if (journal) store.timer = setInterval(() => void store.maybeSnapshot(), 5_000).unref();
+    return store;
+  }
+
+  private now(): number {
+    return (this.opts.now ?? Date.now)();
+  }
+
+  onPush(listener: (m: PushMessage) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Journals the items durably, applies them, and resolves once both are done. */
+  commit(items: CommitItem[]): Promise<ApplyResult[]> {
+    if (this.closed || !this.journal) return Promise.reject(new Error(this.closed ? 'store is closed' : 'store is read-only'));
+    return new Promise((resolve, reject) => {
+      this.queue.push({ items, resolve, reject });
+      if (!this.draining) {
+        this.draining = true;
+        setImmediate(() => this.drain());
+      }
+    });
+  }
+
+  /** Group commit: everything queued in one journal write and one fdatasync. */
+  private drain(): void {
+    const batch = this.queue;
+    this.queue = [];
+    this.draining = false;
+    if (batch.length === 0 || !this.journal) return;
+    let records: JournalRecord[];
+    try {
+      records = this.journal.append(batch.flatMap((p) => p.items));
+    } catch (err) {
+      const error = new Error(`could not write the journal: ${(err as Error).message}`);
+      for (const p of batch) p.reject(error);
+      return;
+    }
+    const results = this.applyAll(records);
+    this.dirty = true;
+    let i = 0;
+    for (const p of batch) {
+      p.resolve(results.slice(i, i + p.items.length));
+      i += p.items.length;
+    }
+    for (const result of results) for (const message of result.push) this.emit(message);
+  }
+
+  private applyAll(records: JournalRecord[]): ApplyResult[] {
+    const results: ApplyResult[] = [];
+    this.db.exec('BEGIN');
+    for (const record of records) {
+      this.db.exec('SAVEPOINT rec');
+      try {
+        results.push(this.applier.apply(record));
+        this.db.exec('RELEASE rec');
+      } catch (err) {
+        this.db.exec('ROLLBACK TO rec');
+        this.db.exec('RELEASE rec');
+        this.opts.log(`journal record ${record.seq} (${record.header.kind}) could not be applied: ${(err as Error).message}`);
+        results.push({ push: [], lines: 0, bad: 0 });
+      }
+      this.currentSeq = record.seq;
+    }
+    setMeta(this.db, 'last_seq', String(this.currentSeq));
+    this.db.exec('COMMIT');
+    return results;
+  }
+
+  private emit(message: PushMessage): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(message);
+      } catch (err) {
+        this.opts.log(`push listener failed: ${(err as Error).message}`);
+      }
+    }
+  }
+
+  checkpoints(): Map<string, Checkpoint> {
+    const rows = this.st.all<Checkpoint>('SELECT key, path, fingerprint, offset, lines, updated_at AS updatedAt FROM sources');
+    return new Map(rows.map((r) => [r.key, { ...r, offset: Number(r.offset), lines: Number(r.lines), updatedAt: Number(r.updatedAt) }]));
+  }
+
+  private async maybeSnapshot(): Promise<void> {
+    if (!this.journal || this.snapshotting || !this.dirty) return;
+    const big = this.journal.segmentBytes > (this.opts.snapshotJournalBytes ?? 128 * 1024 * 1024);
+    const old = this.now() - this.lastSnapshotAt > (this.opts.snapshotEveryMs ?? 10 * 60_000);
+    if (big || old) await this.snapshot().catch((err: Error) => this.opts.log(`snapshot failed: ${err.message}`));
+  }
+
+  /**
+   * Writes the database to a temp file, fsyncs it and renames it over the
+   * database, keeping the one before as `.prev`; then drops journal segments
+   * that both generations cover.
+   */
+  snapshot(): Promise<void> {
+    if (!this.journal) return Promise.resolve();
+    this.snapshotting ??= this.writeSnapshot().finally(() => {
+      this.snapshotting = null;
+    });
+    return this.snapshotting;
+  }
+
+  private async writeSnapshot(): Promise<void> {
+    const journal = this.journal!;
+    // Records committed from here on land in a new segment and are not part of this image.
+    journal.rotate();
+    const seq = this.currentSeq;
+    this.dirty = false;
+    this.lastSnapshotAt = this.now();
+    const image = this.db.export();
+    this.st.forget();
+    const { dbPath } = this.opts;
+    const tmp = `${dbPath}.tmp`;
+    const file = await open(tmp, 'w', 0o600);
+    try {
+      await file.writeFile(image);
+      await file.datasync();
+    } finally {
+      await file.close();
+    }
+    if (existsSync(dbPath)) await rename(dbPath, `${dbPath}.prev`);
+    await rename(tmp, dbPath);
+    fsyncDir(dirname(dbPath));
+    journal.prune(this.prevSeq);
+    this.prevSeq = seq;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    if (this.timer) clearInterval(this.timer);
+    if (this.draining) this.drain();
+    this.closed = true;
+    if (this.snapshotting) await this.snapshotting;
+    if (this.journal && this.dirty) await this.writeSnapshot();
+    this.journal?.close();
+    this.st.free();
+    this.db.close();
+  }
+}
+
+function fsyncDir(dir: string): void {
+  const fd = openSync(dir, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function replayReadOnly(journalDir: string, afterSeq: number): { records: JournalRecord[]; damage: string | null } {
+  if (!existsSync(journalDir)) return { records: [], damage: null };
+  // Reading without the Journal class keeps a read-only open from truncating or creating segments.
+  const records: JournalRecord[] = [];
+  for (const name of readdirSync(journalDir).filter((n) => n.endsWith('.wal')).sort()) {
+    for (const r of decodeSegment(readFileSync(join(journalDir, name))).records) if (r.seq > afterSeq) records.push(r);
+  }
+  return { records, damage: null };
+}
+
+interface Generation {
+  db: Database;
+  seq: number;
+  /** True when database files existed but none could be used. */
+  lost: boolean;
+}
+
+/** Opens the newest usable generation among the database, its temp file and `.prev`. */
+function chooseGeneration(SQL: SqlJsStatic, opts: StoreOptions): Generation {
+  const { dbPath, log } = opts;
+  const candidates = [dbPath, `${dbPath}.tmp`, `${dbPath}.prev`].filter((p) => existsSync(p));
+  let best: { db: Database; seq: number; path: string } | null = null;
+  const broken: string[] = [];
+  for (const path of candidates) {
+    let db: Database;
+    try {
+      db = openImage(SQL, readFileSync(path));
+      migrate(db);
+    } catch (err) {
+      if (err instanceof DatabaseError && /newer than this agent/.test(err.message)) throw err;
+      if (path !== `${dbPath}.tmp`) log(`database file ${path} is unusable (${(err as Error).message})`);
+      broken.push(path);
+      continue;
+    }
+    const seq = Number(getMeta(db, 'last_seq') ?? 0);
+    if (!best || seq > best.seq) {
+      best?.db.close();
+      best = { db, seq, path };
+    } else db.close();
+  }
+  if (!opts.readOnly) {
+    for (const path of broken) {
+      if (path === `${dbPath}.tmp`) continue;
+      const aside = `${path}.corrupt-${Date.now()}`;
+      renameSync(path, aside);
+      log(`moved the unusable file aside to ${aside}`);
+    }
+  }
+  if (best) {
+    if (best.path !== dbPath) log(`using ${best.path} (snapshot ${best.seq}) and replaying the journal after it`);
+    return { db: best.db, seq: best.seq, lost: false };
+  }
+  const db = openImage(SQL, null);
+  migrate(db);
+  if (broken.length > 0) log('no usable database generation: starting a new database');
+  return { db, seq: 0, lost: broken.length > 0 };
+}

@@ -1,0 +1,56 @@
+import assert from 'node:assert/strict';
+import { appendFileSync, readFileSync, renameSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import initSqlJs from 'sql.js';
+import type { IngestStatus } from '../../agent/api/types';
+import { eventually, sleep, startAgent, workspace, type AgentProcess } from './harness';
+
+const TOTAL = 6000;
+
+test('kill -9 while a writer appends, then restart: every line stored exactly once', async () => {
+  const ws = workspace();
+  const file = join(ws.logDir, 'crash.jsonl');
+  let agent: AgentProcess = await startAgent(ws);
+  let written = 0;
+  let writing = true;
+  const writer = (async () => {
+    while (written < TOTAL) {
+      let chunk = '';
+      const n = Math.min(TOTAL - written, 1 + Math.floor(Math.random() * 60));
+      for (let i = 0; i < n; i++) {
+        chunk += `${JSON.stringify({ ts: new Date().toISOString(), run_id: `run-${written}`, type: 'run.started', n: written, app: 'crash' })}\n`;
+        written++;
+      }
+      appendFileSync(file, chunk);
+      // Rotate once mid-way so the crash also meets a renamed file.
+      if (written >= TOTAL / 2 && written - n < TOTAL / 2) renameSync(file, `${file}.1`);
+      await sleep(2);
+    }
+    writing = false;
+  })();
+  let kills = 0;
+  while (writing) {
+    await sleep(150 + Math.random() * 400);
+    if (!writing) break;
+    await agent.kill9();
+    kills++;
+    agent = await startAgent(ws);
+  }
+  await writer;
+  try {
+    assert.ok(kills >= 2, `the agent was killed while writing (${kills} times)`);
+    await eventually(async () => (await agent.get<IngestStatus>('/ingest')).eventsStored >= TOTAL, `${TOTAL} events`, 30_000);
+    await sleep(500);
+    assert.equal((await agent.get<IngestStatus>('/ingest')).eventsStored, TOTAL);
+  } finally {
+    await agent.stop();
+  }
+  // Read the database file itself: every n exactly once.
+  const SQL = await initSqlJs();
+  const db = new SQL.Database(readFileSync(join(ws.dataDir, 'genmon.db')));
+  const [row] = db.exec("SELECT COUNT(*), COUNT(DISTINCT json_extract(body, '$.n')), MIN(json_extract(body, '$.n')), MAX(json_extract(body, '$.n')) FROM events")[0].values;
+  db.close();
+  assert.deepEqual(row.map(Number), [TOTAL, TOTAL, 0, TOTAL - 1]);
+  ws.dispose();
+});
