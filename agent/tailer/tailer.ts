@@ -305,8 +305,9 @@ export class Tailer {
   }
 
   private async readChunks(fh: FileHandle, t: Tracked, size: number): Promise<void> {
-    const chunk = this.opts.chunkBytes ?? 4 * 1024 * 1024;
     const maxLine = this.opts.maxLineBytes ?? 1024 * 1024;
+    // At least one byte more than the longest line, so a chunk without a newline proves a line too long.
+    const chunk = Math.max(this.opts.chunkBytes ?? 4 * 1024 * 1024, maxLine + 1);
     const buf = Buffer.allocUnsafe(chunk);
     while (!this.stopped) {
       const from = t.discard ? t.discard.scanned : t.offset;
@@ -330,7 +331,7 @@ export class Tailer {
       }
       const lastNl = data.lastIndexOf(NEWLINE);
       if (lastNl < 0) {
-        if (bytesRead < maxLine) return;
+        if (bytesRead <= maxLine) return;
         t.discard = { start: from, excerpt: data.subarray(0, EXCERPT_BYTES).toString('utf8'), scanned: from + bytesRead };
         continue;
       }

@@ -1,0 +1,110 @@
+import assert from 'node:assert/strict';
+import { appendFileSync, mkdtempSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import type { Checkpoint, CommitItem } from '../../../agent/store/store';
+import { Tailer } from '../../../agent/tailer/tailer';
+
+/** Records what the tailer commits and keeps checkpoints as the store would. */
+class RecordingStore {
+  items: CommitItem[] = [];
+  cps = new Map<string, Checkpoint>();
+  async commit(items: CommitItem[]): Promise<void> {
+    for (const item of items) {
+      this.items.push(item);
+      const h = item.header;
+      if (h.kind === 'lines' || h.kind === 'skip') this.cps.set(h.src.key, { key: h.src.key, path: h.src.path, fingerprint: h.src.fingerprint, offset: h.end, lines: 0, updatedAt: h.at });
+      if (h.kind === 'reset') this.cps.set(h.src.key, { key: h.src.key, path: h.src.path, fingerprint: null, offset: 0, lines: 0, updatedAt: h.at });
+    }
+  }
+  checkpoints(): Map<string, Checkpoint> {
+    return new Map(this.cps);
+  }
+  text(): string {
+    return this.items.filter((i) => i.header.kind === 'lines').map((i) => i.body.toString()).join('');
+  }
+}
+
+async function withTailer(fn: (dir: string, store: RecordingStore, pass: () => Promise<void>) => Promise<void>, opts: { maxLineBytes?: number; chunkBytes?: number } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'genmon-tailer-'));
+  const store = new RecordingStore();
+  let tailer = new Tailer({ dirs: [dir], store, log: () => undefined, scanMs: 0, ...opts });
+  await tailer.start();
+  const pass = async () => {
+    // A fresh tailer on the same store is a restart; scanMs 0 makes every pass a full scan.
+    await tailer.stop();
+    tailer = new Tailer({ dirs: [dir], store, log: () => undefined, scanMs: 0, ...opts });
+    await tailer.start();
+  };
+  try {
+    await fn(dir, store, pass);
+  } finally {
+    await tailer.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test('complete lines are committed with their end offset; a partial line waits', () =>
+  withTailer(async (dir, store, pass) => {
+    const file = join(dir, 'a.jsonl');
+    writeFileSync(file, 'one\ntwo\nthr');
+    await pass();
+    assert.equal(store.text(), 'one\ntwo\n');
+    const h = store.items.at(-1)!.header;
+    assert.ok(h.kind === 'lines' && h.start === 0 && h.end === 8);
+    appendFileSync(file, 'ee\n');
+    await pass();
+    assert.equal(store.text(), 'one\ntwo\nthree\n');
+  }));
+
+test('a line over the limit becomes one skip record and the next lines follow', () =>
+  withTailer(
+    async (dir, store, pass) => {
+      const file = join(dir, 'a.jsonl');
+      writeFileSync(file, `ok1\n${'x'.repeat(300)}\nok2\n`);
+      await pass();
+      assert.equal(store.text(), 'ok1\nok2\n');
+      const skip = store.items.find((i) => i.header.kind === 'skip')!.header;
+      assert.ok(skip.kind === 'skip');
+      assert.equal(skip.start, 4);
+      assert.equal(skip.end, 305);
+      assert.match(skip.excerpt, /^x{1,512}$/);
+    },
+    { maxLineBytes: 100, chunkBytes: 64 },
+  ));
+
+test('a truncated file starts again from 0 after a reset record', () =>
+  withTailer(async (dir, store, pass) => {
+    const file = join(dir, 'a.jsonl');
+    writeFileSync(file, 'aaaa\nbbbb\n');
+    await pass();
+    truncateSync(file, 0);
+    appendFileSync(file, 'c\n');
+    await pass();
+    assert.ok(store.items.some((i) => i.header.kind === 'reset' && i.header.reason === 'truncated'));
+    assert.equal(store.text(), 'aaaa\nbbbb\nc\n');
+  }));
+
+test('a file rewritten in place to a longer content is detected by its first line', () =>
+  withTailer(async (dir, store, pass) => {
+    const file = join(dir, 'a.jsonl');
+    writeFileSync(file, 'first\n');
+    await pass();
+    writeFileSync(file, 'other\nmore\nlines\n');
+    await pass();
+    assert.ok(store.items.some((i) => i.header.kind === 'reset' && i.header.reason === 'replaced'));
+    assert.equal(store.text(), 'first\nother\nmore\nlines\n');
+  }));
+
+test('a file renamed away from the pattern is read to its end; its successor from the start', () =>
+  withTailer(async (dir, store, pass) => {
+    const file = join(dir, 'a.jsonl');
+    writeFileSync(file, 'old1\n');
+    await pass();
+    appendFileSync(file, 'old2\n');
+    renameSync(file, `${file}.1`);
+    writeFileSync(file, 'new1\n');
+    await pass();
+    assert.deepEqual(store.text().split('\n').filter(Boolean).sort(), ['new1', 'old1', 'old2']);
+  }));
