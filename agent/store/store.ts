@@ -9,7 +9,7 @@
  *   genmon.db.tmp    snapshot being written genmon.db.journal/  journal segments
  */
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync } from 'node:fs';
-import { open, rename } from 'node:fs/promises';
+import { open, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Database, SqlJsStatic } from 'sql.js';
 import type { PushMessage } from '../api/types';
@@ -217,12 +217,19 @@ export class Store {
     this.st.forget();
     const { dbPath } = this.opts;
     const tmp = `${dbPath}.tmp`;
-    const file = await open(tmp, 'w', 0o600);
     try {
-      await file.writeFile(image);
-      await file.datasync();
-    } finally {
-      await file.close();
+      const file = await open(tmp, 'w', 0o600);
+      try {
+        await file.writeFile(image);
+        await file.datasync();
+      } finally {
+        await file.close();
+      }
+    } catch (err) {
+      // Disk full or read-only: the journal still holds everything; try again later.
+      this.dirty = true;
+      await rm(tmp, { force: true }).catch(() => undefined);
+      throw err;
     }
     if (existsSync(dbPath)) await rename(dbPath, `${dbPath}.prev`);
     await rename(tmp, dbPath);
