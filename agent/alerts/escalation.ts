@@ -1,0 +1,35 @@
+/**
+ * Escalation: an alert that keeps firing past a step's `afterMs` without
+ * being acknowledged is raised to that step's severity and sent to its extra
+ * channels. Steps are ordered by `afterMs`; each is taken once per firing.
+ */
+import type { Severity } from '../ingest/events';
+
+export interface EscalationStep {
+  afterMs: number;
+  severity: Severity;
+  /** Channel names added at this step (for example "webhook"). */
+  channels: string[];
+}
+
+export interface EscalationInput {
+  firedAt: number;
+  acknowledgedAt: number | null;
+  /** Index of the last step already taken, -1 for none. */
+  step: number;
+}
+
+/** The step to take now, if any: the latest one due that was not taken yet. */
+export function dueEscalation(steps: readonly EscalationStep[], alert: EscalationInput, now: number): { index: number; step: EscalationStep } | null {
+  if (alert.acknowledgedAt !== null) return null;
+  let due: number | null = null;
+  for (let i = alert.step + 1; i < steps.length; i++) if (now - alert.firedAt >= steps[i].afterMs) due = i;
+  return due === null ? null : { index: due, step: steps[due] };
+}
+
+const ORDER: Severity[] = ['info', 'warning', 'error', 'critical'];
+
+/** The higher of two severities: escalation never lowers one. */
+export function raise(current: Severity, to: Severity): Severity {
+  return ORDER.indexOf(to) > ORDER.indexOf(current) ? to : current;
+}
