@@ -25,13 +25,13 @@ test('kill -9 while a writer appends, then restart: every line stored exactly on
       appendFileSync(file, chunk);
       // Rotate once mid-way so the crash also meets a renamed file.
       if (written >= TOTAL / 2 && written - n < TOTAL / 2) renameSync(file, `${file}.1`);
-      await sleep(2);
+      await sleep(25);
     }
     writing = false;
   })();
   let kills = 0;
   while (writing) {
-    await sleep(150 + Math.random() * 400);
+    await sleep(200 + Math.random() * 600);
     if (!writing) break;
     await agent.kill9();
     kills++;
