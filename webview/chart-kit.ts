@@ -1,0 +1,240 @@
+/**
+ * Chart.js set up for the dashboard: only the pieces it draws are
+ * registered, time runs along a linear axis of epoch milliseconds with our
+ * own aligned ticks (no date adapter), and colours follow the theme.
+ */
+import {
+  BarController,
+  BarElement,
+  CategoryScale,
+  Chart,
+  Legend,
+  LinearScale,
+  LineController,
+  LineElement,
+  PointElement,
+  Tooltip,
+  type ChartDataset,
+  type Scale,
+  type TooltipItem,
+} from 'chart.js';
+import { formatTick, formatTimestamp, localOffset, timeTicks } from './data/time';
+import type { Palette } from './theme';
+
+Chart.register(BarController, BarElement, CategoryScale, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip);
+
+export type Role = 'blue' | 'green' | 'red' | 'yellow' | 'orange' | 'purple';
+
+export interface Series {
+  label: string;
+  role: Role;
+}
+
+export interface Point {
+  x: number;
+  y: number | null;
+}
+
+type AnyChart = Chart<'line' | 'bar', (Point | number | null)[], string>;
+
+/** A chart card: a heading, an optional note, and the canvas tests find by `data-chart`. */
+export abstract class ChartCard {
+  readonly element: HTMLElement;
+  protected readonly chart: AnyChart;
+  private readonly note: HTMLElement;
+
+  protected constructor(
+    readonly id: string,
+    title: string,
+    protected readonly series: readonly Series[],
+    build: (canvas: HTMLCanvasElement) => AnyChart,
+  ) {
+    this.element = document.createElement('section');
+    this.element.className = 'card chart-card';
+    const heading = document.createElement('h3');
+    heading.textContent = title;
+    this.note = document.createElement('span');
+    this.note.className = 'note';
+    heading.append(' ', this.note);
+    const body = document.createElement('div');
+    body.className = 'chart-body';
+    const canvas = document.createElement('canvas');
+    canvas.id = `chart-${id}`;
+    canvas.dataset.chart = id;
+    canvas.setAttribute('role', 'img');
+    canvas.setAttribute('aria-label', title);
+    body.append(canvas);
+    this.element.append(heading, body);
+    this.chart = build(canvas);
+  }
+
+  setNote(text: string): void {
+    this.note.textContent = text;
+  }
+
+  /** Data points with a value, over all series: what the tests call "drawn". */
+  points(): number {
+    let n = 0;
+    for (const ds of this.chart.data.datasets) {
+      for (const p of ds.data) {
+        const y = p !== null && typeof p === 'object' ? p.y : p;
+        if (y !== null && Number.isFinite(y)) n++;
+      }
+    }
+    return n;
+  }
+
+  recolor(palette: Palette): void {
+    this.chart.data.datasets.forEach((ds, i) => {
+      const colour = palette[this.series[i].role];
+      ds.borderColor = colour;
+      ds.backgroundColor = colour;
+    });
+    this.chart.update('none');
+  }
+
+  destroy(): void {
+    this.chart.destroy();
+  }
+}
+
+/** Global Chart.js defaults from the theme; charts pick them up on their next update. */
+export function applyPalette(palette: Palette): void {
+  Chart.defaults.color = palette.muted;
+  Chart.defaults.borderColor = palette.grid;
+  Chart.defaults.font.family = palette.fontFamily;
+  Chart.defaults.font.size = Math.max(10, palette.fontSize - 1);
+  const tooltip = Chart.defaults.plugins.tooltip;
+  tooltip.backgroundColor = palette.tooltipBackground;
+  tooltip.titleColor = palette.tooltipForeground;
+  tooltip.bodyColor = palette.tooltipForeground;
+  tooltip.borderColor = palette.tooltipBorder;
+  tooltip.borderWidth = 1;
+  Chart.defaults.plugins.legend.labels.color = palette.foreground;
+}
+
+interface CommonOptions {
+  yFormat: (value: number) => string;
+  yMin?: number;
+  yMax?: number;
+  stacked?: boolean;
+}
+
+function commonOptions(o: CommonOptions) {
+  return {
+    responsive: true,
+    maintainAspectRatio: false,
+    animation: false as const,
+    normalized: true,
+    interaction: { mode: 'index' as const, intersect: false },
+    plugins: {
+      legend: { position: 'bottom' as const, labels: { boxWidth: 10, boxHeight: 10 } },
+      tooltip: {
+        callbacks: {
+          label: (item: TooltipItem<'line' | 'bar'>) => `${item.dataset.label ?? ''}: ${item.parsed.y === null ? '–' : o.yFormat(item.parsed.y)}`,
+        },
+      },
+    },
+  };
+}
+
+function yScale(o: CommonOptions) {
+  return {
+    type: 'linear' as const,
+    stacked: o.stacked ?? false,
+    beginAtZero: true,
+    min: o.yMin,
+    max: o.yMax,
+    ticks: { callback: (value: number | string) => o.yFormat(Number(value)), maxTicksLimit: 6 },
+  };
+}
+
+function dataset(type: 'line' | 'bar', s: Series): ChartDataset<'line' | 'bar', (Point | number | null)[]> {
+  return type === 'line'
+    ? ({ type, label: s.label, data: [], borderWidth: 1.5, pointRadius: 0, pointHitRadius: 6, tension: 0, spanGaps: false } as ChartDataset<'line', (Point | number | null)[]>)
+    : ({ type, label: s.label, data: [], borderWidth: 0, barPercentage: 0.9, categoryPercentage: 0.9 } as ChartDataset<'bar', (Point | number | null)[]>);
+}
+
+/** Series over time: x is epoch ms on a linear axis, ticks on round local times. */
+export class TimeChart extends ChartCard {
+  private span = 1;
+
+  constructor(id: string, title: string, type: 'line' | 'bar', series: readonly Series[], o: CommonOptions & { pointRadius?: number }) {
+    super(id, title, series, (canvas) => {
+      let step = 60_000;
+      const base = commonOptions(o);
+      return new Chart(canvas, {
+        type,
+        data: { datasets: series.map((s) => ({ ...dataset(type, s), ...(o.pointRadius ? { pointRadius: o.pointRadius } : {}) })) },
+        options: {
+          ...base,
+          parsing: false,
+          plugins: {
+            ...base.plugins,
+            tooltip: {
+              callbacks: { ...base.plugins.tooltip.callbacks, title: (items: TooltipItem<'line' | 'bar'>[]) => (items[0] ? formatTimestamp(items[0].parsed.x ?? 0) : '') },
+            },
+          },
+          scales: {
+            x: {
+              type: 'linear',
+              stacked: o.stacked ?? false,
+              offset: false,
+              grid: { display: false },
+              afterBuildTicks: (scale: Scale) => {
+                const ticks = timeTicks(scale.min, scale.max, Math.max(2, Math.floor(scale.width / 90)), localOffset(scale.min));
+                step = ticks.step;
+                scale.ticks = ticks.values.map((value) => ({ value }));
+              },
+              ticks: { callback: (value: number | string) => formatTick(Number(value), step, this.span), maxRotation: 0, autoSkip: false },
+            },
+            y: yScale(o),
+          },
+        },
+      }) as AnyChart;
+    });
+  }
+
+  /** `data[i]` belongs to series i; x runs from `min` to `max`. */
+  setData(data: readonly Point[][], min: number, max: number): void {
+    this.span = max - min;
+    this.chart.data.datasets.forEach((ds, i) => (ds.data = (data[i] ?? []) as Point[]));
+    const x = this.chart.options.scales?.x;
+    if (x) {
+      x.min = min;
+      x.max = max;
+    }
+    this.chart.update('none');
+  }
+
+  setYMax(max: number | undefined): void {
+    const y = this.chart.options.scales?.y;
+    if (y) y.max = max;
+  }
+}
+
+/** Bars over named categories: phases, histogram bins. */
+export class CategoryChart extends ChartCard {
+  constructor(id: string, title: string, series: readonly Series[], o: CommonOptions & { xTitle?: string }) {
+    super(id, title, series, (canvas) => {
+      const base = commonOptions(o);
+      return new Chart(canvas, {
+        type: 'bar',
+        data: { labels: [], datasets: series.map((s) => dataset('bar', s)) },
+        options: {
+          ...base,
+          scales: {
+            x: { type: 'category', stacked: o.stacked ?? false, grid: { display: false }, ticks: { maxRotation: 0 }, title: { display: !!o.xTitle, text: o.xTitle ?? '' } },
+            y: yScale(o),
+          },
+        },
+      }) as AnyChart;
+    });
+  }
+
+  setData(labels: string[], data: readonly (number | null)[][]): void {
+    this.chart.data.labels = labels;
+    this.chart.data.datasets.forEach((ds, i) => (ds.data = (data[i] ?? []) as (number | null)[]));
+    this.chart.update('none');
+  }
+}

@@ -1,0 +1,104 @@
+/** The top-errors and recent-runs tables. Every value from a log reaches the DOM as text. */
+import type { RunSummary, TopError } from '../agent/api/types';
+import { formatCount, formatDuration } from './data/format';
+import { formatTimestamp } from './data/time';
+import { dataGrid, type Grid } from './ui';
+
+interface ErrorRow {
+  count: string;
+  severity: string;
+  category: string;
+  message: string;
+  lastSeen: string;
+  lastRunId: string;
+}
+
+interface RunRow {
+  status: string;
+  app: string;
+  runId: string;
+  started: string;
+  duration: string;
+  phase: string;
+  errors: string;
+}
+
+const RECENT_RUNS = 50;
+/** Long messages are cut here; the whole one is in the run's log. */
+const MESSAGE_CHARS = 300;
+
+export class ErrorTable {
+  private readonly grid: Grid<ErrorRow>;
+
+  constructor(onOpenRun: (runId: string) => void) {
+    this.grid = dataGrid<ErrorRow>(
+      [
+        { key: 'count', title: 'Count', width: '7ch' },
+        { key: 'severity', title: 'Severity', width: '10ch' },
+        { key: 'category', title: 'Category', width: '12ch' },
+        { key: 'message', title: 'Message', width: 'minmax(20ch, 1fr)' },
+        { key: 'lastSeen', title: 'Last seen', width: '16ch' },
+        { key: 'lastRunId', title: 'Last run', width: 'minmax(12ch, 22ch)' },
+      ],
+      'Top errors',
+      (row) => onOpenRun(row.lastRunId),
+    );
+    this.grid.element.classList.add('errors-table');
+  }
+
+  get element(): HTMLElement {
+    return this.grid.element;
+  }
+
+  render(errors: readonly TopError[]): void {
+    this.grid.setRows(
+      errors.map((e) => ({
+        count: formatCount(e.count),
+        severity: e.severity,
+        category: e.category,
+        message: e.message.length > MESSAGE_CHARS ? `${e.message.slice(0, MESSAGE_CHARS)}…` : e.message,
+        lastSeen: formatTimestamp(e.lastSeen),
+        lastRunId: e.lastRunId,
+      })),
+    );
+  }
+}
+
+export class RunTable {
+  private readonly grid: Grid<RunRow>;
+
+  constructor(onOpenRun: (runId: string) => void) {
+    this.grid = dataGrid<RunRow>(
+      [
+        { key: 'status', title: 'Status', width: '9ch' },
+        { key: 'app', title: 'App', width: 'minmax(10ch, 1fr)' },
+        { key: 'runId', title: 'Run', width: 'minmax(12ch, 1fr)' },
+        { key: 'started', title: 'Started', width: '16ch' },
+        { key: 'duration', title: 'Duration', width: '10ch' },
+        { key: 'phase', title: 'Phase', width: '12ch' },
+        { key: 'errors', title: 'Errors', width: '7ch' },
+      ],
+      'Recent runs',
+      (row) => onOpenRun(row.runId),
+    );
+    this.grid.element.classList.add('runs-table');
+  }
+
+  get element(): HTMLElement {
+    return this.grid.element;
+  }
+
+  render(runs: readonly RunSummary[]): void {
+    this.grid.setRows(
+      runs.slice(0, RECENT_RUNS).map((r) => ({
+        status: r.status,
+        app: r.app ?? '–',
+        runId: r.runId,
+        started: formatTimestamp(r.startedAt),
+        duration: r.status === 'running' ? 'running' : formatDuration(r.durationMs),
+        phase: r.currentPhase ?? '–',
+        errors: formatCount(r.errorCount),
+      })),
+    );
+  }
+}
