@@ -44,6 +44,7 @@ export interface RunStarted extends EventBase {
 export interface PhaseStarted extends EventBase {
   type: 'phase.started';
   phase: Phase;
+  /** 1 for the first try, 2 for the first retry; the agent counts when absent. */
   attempt?: number;
 }
 
@@ -63,12 +64,16 @@ export interface ModelInference extends EventBase {
   batch_size?: number;
   input_tokens?: number;
   output_tokens?: number;
+  /** What the call cost, in US dollars. */
+  cost_usd?: number;
   phase?: Phase;
+  /** Requests waiting for the model when this one was sent. */
   queue_length?: number;
 }
 
 export interface ApiRequest extends EventBase {
   type: 'api.request';
+  /** Route pattern (`/api/runs/:id`), not the concrete URL, so requests group. */
   route: string;
   method?: string;
   status_code?: number;
@@ -123,6 +128,7 @@ export interface UserModification extends EventBase {
   description?: string;
 }
 
+/** Feedback and modifications may still follow it. */
 export interface RunEnded extends EventBase {
   type: 'run.ended';
   status: RunOutcome;
