@@ -153,18 +153,24 @@ export interface RunHandle {
  * for each write, renaming it away (rotation) just starts a new one.
  */
 export function openRunLog(target: RunLogTarget, opts: RunLogOptions = {}): RunLog & { readonly file: string } {
-  const file = 'file' in target ? target.file : join(target.dir, `${target.name ?? 'runs'}.jsonl`);
+  const file = runLogFile(target);
   mkdirSync(dirname(file), { recursive: true });
-  const write: LineSink = (line) => {
-    try {
-      appendFileSync(file, line);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-      mkdirSync(dirname(file), { recursive: true });
-      appendFileSync(file, line);
-    }
-  };
-  return { file, ...createRunLog(write, opts) };
+  return { file, ...createRunLog((line) => appendLine(file, line), opts) };
+}
+
+export function runLogFile(target: RunLogTarget): string {
+  return 'file' in target ? target.file : join(target.dir, `${target.name ?? 'runs'}.jsonl`);
+}
+
+/** Appends one complete line in a single write, creating the directory if it went missing. */
+export function appendLine(file: string, line: string): void {
+  try {
+    appendFileSync(file, line);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    mkdirSync(dirname(file), { recursive: true });
+    appendFileSync(file, line);
+  }
 }
 
 /** The same calls, writing lines to any sink: an in-memory batch, a stream, a test. */
