@@ -80,10 +80,10 @@ function checkEvent(event: Record<string, unknown>, opts: ParseOptions): ParseRe
     const missing = (['ts', 'run_id', 'type'] as const).filter((field) => event[field] === undefined);
     return bad('missing_field', `event has no ${missing.join(', no ')}`);
   }
-  if (typeof runId !== 'string' || runId.length === 0 || runId.length > RUN_ID_MAX) {
+  if (typeof runId !== 'string' || runId.length === 0 || longerThan(runId, RUN_ID_MAX)) {
     return bad('wrong_type', `run_id must be ${expected(schema.definitions.runId)}, got ${echo(runId)}`);
   }
-  if (typeof type !== 'string' || type.length === 0 || type.length > TYPE_MAX) {
+  if (typeof type !== 'string' || type.length === 0 || longerThan(type, TYPE_MAX)) {
     return bad('wrong_type', `type must be ${expected(schema.properties.type)}, got ${echo(type)}`);
   }
   let ms: number;
@@ -108,6 +108,14 @@ function checkEvent(event: Record<string, unknown>, opts: ParseOptions): ParseRe
   if (validate === undefined) return { ok: true, event: event as EventBase, ts: ms, known: false };
   if (!validate(event)) return fromSchemaError(type, validate.errors![0]);
   return { ok: true, event: event as EventBase, ts: ms, known: true };
+}
+
+/** In code points, as JSON Schema's maxLength counts; `length` counts UTF-16 units, so is only a first test. */
+function longerThan(s: string, max: number): boolean {
+  if (s.length <= max) return false;
+  let n = 0;
+  for (const _ of s) if (++n > max) return true;
+  return false;
 }
 
 function fromSchemaError(type: string, err: ErrorObject): ParseResult {
