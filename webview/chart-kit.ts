@@ -18,6 +18,7 @@ import {
   type Scale,
   type TooltipItem,
 } from 'chart.js';
+import { valueTicks, type ValueUnit } from './data/ticks';
 import { formatTick, formatTimestamp, localOffset, timeTicks } from './data/time';
 import type { Palette } from './theme';
 
@@ -115,7 +116,8 @@ export function applyPalette(palette: Palette): void {
 
 interface CommonOptions {
   yFormat: (value: number) => string;
-  yMin?: number;
+  /** What makes a round tick step on the value axis. */
+  unit: ValueUnit;
   yMax?: number;
   stacked?: boolean;
 }
@@ -138,14 +140,25 @@ function commonOptions(o: CommonOptions) {
   };
 }
 
+/** A value axis from 0 with ticks on round values of its unit, ending on a tick unless `yMax` pins it. */
 function yScale(o: CommonOptions) {
+  let ticks: number[] = [0];
+  const maxTicks = (scale: Scale) => Math.max(2, Math.floor(scale.height / 45));
   return {
     type: 'linear' as const,
     stacked: o.stacked ?? false,
-    beginAtZero: true,
-    min: o.yMin,
+    min: 0,
     max: o.yMax,
-    ticks: { callback: (value: number | string) => o.yFormat(Number(value)), maxTicksLimit: 6 },
+    afterDataLimits: (scale: Scale) => {
+      const fixed = scale.options.max as number | undefined;
+      const t = valueTicks(scale.max, maxTicks(scale), o.unit, fixed);
+      ticks = t.values;
+      scale.max = t.top;
+    },
+    afterBuildTicks: (scale: Scale) => {
+      scale.ticks = ticks.map((value) => ({ value }));
+    },
+    ticks: { callback: (value: number | string) => o.yFormat(Number(value)) },
   };
 }
 
@@ -157,8 +170,6 @@ function dataset(type: 'line' | 'bar', s: Series): ChartDataset<'line' | 'bar', 
 
 /** Series over time: x is epoch ms on a linear axis, ticks on round local times. */
 export class TimeChart extends ChartCard {
-  private span = 1;
-
   constructor(id: string, title: string, type: 'line' | 'bar', series: readonly Series[], o: CommonOptions & { pointRadius?: number }) {
     super(id, title, series, (canvas) => {
       let step = 60_000;
@@ -182,11 +193,11 @@ export class TimeChart extends ChartCard {
               offset: false,
               grid: { display: false },
               afterBuildTicks: (scale: Scale) => {
-                const ticks = timeTicks(scale.min, scale.max, Math.max(2, Math.floor(scale.width / 90)), localOffset(scale.min));
+                const ticks = timeTicks(scale.min, scale.max, Math.max(2, Math.floor(scale.width / 70)), localOffset(scale.min));
                 step = ticks.step;
                 scale.ticks = ticks.values.map((value) => ({ value }));
               },
-              ticks: { callback: (value: number | string) => formatTick(Number(value), step, this.span), maxRotation: 0, autoSkip: false },
+              ticks: { callback: (value: number | string) => formatTick(Number(value), step), maxRotation: 0, autoSkip: false },
             },
             y: yScale(o),
           },
@@ -197,7 +208,6 @@ export class TimeChart extends ChartCard {
 
   /** `data[i]` belongs to series i; x runs from `min` to `max`. */
   setData(data: readonly Point[][], min: number, max: number): void {
-    this.span = max - min;
     this.chart.data.datasets.forEach((ds, i) => (ds.data = (data[i] ?? []) as Point[]));
     const x = this.chart.options.scales?.x;
     if (x) {

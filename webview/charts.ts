@@ -16,7 +16,7 @@ const count = (v: number) => formatCount(v);
 const nonZero = (v: number) => (v === 0 ? null : v);
 
 export class RunCharts {
-  readonly successRate = new TimeChart('success-rate', 'Success rate', 'line', [{ label: 'success rate', role: 'green' }], { yFormat: percent, yMin: 0, yMax: 100, pointRadius: 2 });
+  readonly successRate = new TimeChart('success-rate', 'Success rate', 'line', [{ label: 'success rate', role: 'green' }], { yFormat: percent, unit: 'plain', yMax: 100, pointRadius: 3 });
   readonly attempts = new TimeChart(
     'attempts',
     'Attempts by outcome',
@@ -27,7 +27,7 @@ export class RunCharts {
       { label: 'failed', role: 'red' },
       { label: 'running', role: 'blue' },
     ],
-    { yFormat: count, stacked: true },
+    { yFormat: count, unit: 'count', stacked: true },
   );
   readonly phaseDurations = new CategoryChart(
     'phase-percentiles',
@@ -37,9 +37,9 @@ export class RunCharts {
       { label: 'p95', role: 'orange' },
       { label: 'p99', role: 'red' },
     ],
-    { yFormat: formatDuration },
+    { yFormat: formatDuration, unit: 'duration' },
   );
-  readonly durationHistogram = new CategoryChart('duration-histogram', 'Run duration distribution', [{ label: 'runs', role: 'purple' }], { yFormat: count, xTitle: 'total duration' });
+  readonly durationHistogram = new CategoryChart('duration-histogram', 'Run duration distribution', [{ label: 'runs', role: 'purple' }], { yFormat: count, unit: 'count', xTitle: 'total duration' });
 
   get cards(): ChartCard[] {
     return [this.successRate, this.attempts, this.phaseDurations, this.durationHistogram];
@@ -79,7 +79,7 @@ export class RunCharts {
 }
 
 export class MachineCharts {
-  readonly cpu = new TimeChart('cpu', 'CPU', 'line', [{ label: 'busy', role: 'blue' }], { yFormat: percent, yMin: 0, yMax: 100 });
+  readonly cpu = new TimeChart('cpu', 'CPU', 'line', [{ label: 'busy', role: 'blue' }], { yFormat: percent, unit: 'plain', yMax: 100 });
   readonly memory = new TimeChart(
     'memory',
     'Memory',
@@ -88,7 +88,7 @@ export class MachineCharts {
       { label: 'used', role: 'purple' },
       { label: 'swap used', role: 'orange' },
     ],
-    { yFormat: formatBytes },
+    { yFormat: formatBytes, unit: 'bytes' },
   );
   readonly disk = new TimeChart(
     'disk',
@@ -98,7 +98,7 @@ export class MachineCharts {
       { label: 'read', role: 'blue' },
       { label: 'write', role: 'orange' },
     ],
-    { yFormat: formatRate },
+    { yFormat: formatRate, unit: 'bytes' },
   );
   readonly network = new TimeChart(
     'network',
@@ -108,7 +108,7 @@ export class MachineCharts {
       { label: 'received', role: 'green' },
       { label: 'sent', role: 'blue' },
     ],
-    { yFormat: formatRate },
+    { yFormat: formatRate, unit: 'bytes' },
   );
 
   get cards(): ChartCard[] {

@@ -23,7 +23,7 @@ interface RunRow {
   errors: string;
 }
 
-const RECENT_RUNS = 50;
+const RECENT_RUNS = 30;
 /** Long messages are cut here; the whole one is in the run's log. */
 const MESSAGE_CHARS = 300;
 
@@ -33,12 +33,12 @@ export class ErrorTable {
   constructor(onOpenRun: (runId: string) => void) {
     this.grid = dataGrid<ErrorRow>(
       [
-        { key: 'count', title: 'Count', width: '7ch' },
-        { key: 'severity', title: 'Severity', width: '10ch' },
-        { key: 'category', title: 'Category', width: '12ch' },
+        { key: 'count', title: 'Count', width: '10ch' },
+        { key: 'severity', title: 'Severity', width: '12ch' },
+        { key: 'category', title: 'Category', width: '14ch' },
         { key: 'message', title: 'Message', width: 'minmax(20ch, 1fr)' },
-        { key: 'lastSeen', title: 'Last seen', width: '16ch' },
-        { key: 'lastRunId', title: 'Last run', width: 'minmax(12ch, 22ch)' },
+        { key: 'lastSeen', title: 'Last seen', width: '20ch' },
+        { key: 'lastRunId', title: 'Last run', width: '24ch' },
       ],
       'Top errors',
       (row) => onOpenRun(row.lastRunId),
@@ -70,13 +70,13 @@ export class RunTable {
   constructor(onOpenRun: (runId: string) => void) {
     this.grid = dataGrid<RunRow>(
       [
-        { key: 'status', title: 'Status', width: '9ch' },
-        { key: 'app', title: 'App', width: 'minmax(10ch, 1fr)' },
-        { key: 'runId', title: 'Run', width: 'minmax(12ch, 1fr)' },
-        { key: 'started', title: 'Started', width: '16ch' },
-        { key: 'duration', title: 'Duration', width: '10ch' },
-        { key: 'phase', title: 'Phase', width: '12ch' },
-        { key: 'errors', title: 'Errors', width: '7ch' },
+        { key: 'status', title: 'Status', width: '12ch' },
+        { key: 'app', title: 'App', width: 'minmax(14ch, 1fr)' },
+        { key: 'runId', title: 'Run', width: 'minmax(18ch, 1fr)' },
+        { key: 'started', title: 'Started', width: '20ch' },
+        { key: 'duration', title: 'Duration', width: '13ch' },
+        { key: 'phase', title: 'Phase', width: '14ch' },
+        { key: 'errors', title: 'Errors', width: '10ch' },
       ],
       'Recent runs',
       (row) => onOpenRun(row.runId),

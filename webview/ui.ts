@@ -5,7 +5,6 @@
  */
 import {
   provideVSCodeDesignSystem,
-  vsCodeBadge,
   vsCodeButton,
   vsCodeDataGrid,
   vsCodeDataGridCell,
@@ -18,7 +17,6 @@ import {
 } from '@vscode/webview-ui-toolkit';
 
 provideVSCodeDesignSystem().register(
-  vsCodeBadge(),
   vsCodeButton(),
   vsCodeDataGrid(),
   vsCodeDataGridCell(),
@@ -67,8 +65,13 @@ export function progressRing(): HTMLElement {
   return document.createElement('vscode-progress-ring');
 }
 
+/**
+ * A plain element rather than the kit's badge: its template carries a
+ * `style` attribute, which the webview's CSP (no 'unsafe-inline') blocks.
+ */
 export function badge(text: string): HTMLElement {
-  const el = document.createElement('vscode-badge');
+  const el = document.createElement('span');
+  el.className = 'badge';
   el.textContent = text;
   return el;
 }

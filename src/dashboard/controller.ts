@@ -48,7 +48,8 @@ export const UPDATE_INTERVAL_MS = 250;
 /** Aggregates are refetched this long after the last run ended, and at least this often while runs keep ending. */
 export const AGGREGATES_DEBOUNCE_MS = 1500;
 export const AGGREGATES_MAX_WAIT_MS = 10_000;
-export const SAMPLE_POINTS = 600;
+/** About one point per two pixels of a half-width chart. */
+export const SAMPLE_POINTS = 400;
 const RUNS_PAGE = 1000;
 /** Beyond this, run-based series cover only the newest runs (`runsComplete: false`) until the agent serves `/series`. */
 export const MAX_RUNS = 5000;

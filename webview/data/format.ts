@@ -6,9 +6,10 @@ export function formatDuration(ms: number | null | undefined): string {
   const s = ms / 1000;
   if (s < 60) return `${s < 10 ? s.toFixed(1) : Math.round(s)} s`;
   const m = Math.floor(s / 60);
-  if (m < 60) return `${m} m ${Math.round(s - m * 60)} s`;
+  const rest = Math.round(s - m * 60);
+  if (m < 60) return rest ? `${m} m ${rest} s` : `${m} m`;
   const h = Math.floor(m / 60);
-  return `${h} h ${m - h * 60} m`;
+  return m - h * 60 ? `${h} h ${m - h * 60} m` : `${h} h`;
 }
 
 const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];

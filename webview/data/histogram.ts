@@ -1,4 +1,5 @@
 /** Histogram bins with round edges for skewed durations. */
+import { niceStep } from './ticks';
 
 export interface Histogram {
   /** Bin i covers [edges[i], edges[i + 1]); the last bin also holds everything above its lower edge (the tail). */
@@ -6,14 +7,6 @@ export interface Histogram {
   counts: number[];
   /** How many values landed in the last bin from beyond the p99 cut. */
   tail: number;
-}
-
-/** 1, 2 or 5 times a power of ten, at least `x`. */
-export function niceStep(x: number): number {
-  if (!(x > 0)) return 1;
-  const power = 10 ** Math.floor(Math.log10(x));
-  for (const m of [1, 2, 5, 10]) if (m * power >= x) return m * power;
-  return 10 * power;
 }
 
 /**

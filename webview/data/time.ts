@@ -56,13 +56,11 @@ function pad(n: number): string {
   return n < 10 ? `0${n}` : String(n);
 }
 
-/** A tick label: the time of day for sub-day steps, with the date too where a day boundary makes it ambiguous; the date for day steps. */
-export function formatTick(ts: number, step: number, spanMs: number): string {
+/** A tick label: the time of day, or the date where a tick falls on local midnight or steps are whole days. */
+export function formatTick(ts: number, step: number): string {
   const d = new Date(ts);
-  const date = `${d.getDate()} ${MONTHS[d.getMonth()]}`;
+  if (step >= DAY || (d.getHours() === 0 && d.getMinutes() === 0 && d.getSeconds() === 0)) return `${d.getDate()} ${MONTHS[d.getMonth()]}`;
   const time = `${pad(d.getHours())}:${pad(d.getMinutes())}`;
-  if (step >= DAY) return date;
-  if (spanMs > DAY || (d.getHours() === 0 && d.getMinutes() === 0 && step >= HOUR)) return `${date} ${time}`;
   return step < MINUTE ? `${time}:${pad(d.getSeconds())}` : time;
 }
 

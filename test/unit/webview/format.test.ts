@@ -7,6 +7,7 @@ test('durations read naturally from milliseconds to hours', () => {
   assert.equal(formatDuration(4500), '4.5 s');
   assert.equal(formatDuration(45_000), '45 s');
   assert.equal(formatDuration(125_000), '2 m 5 s');
+  assert.equal(formatDuration(120_000), '2 m');
   assert.equal(formatDuration(3 * 3600_000 + 120_000), '3 h 2 m');
   assert.equal(formatDuration(null), '–');
 });

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { histogram, niceStep } from '../../../webview/data/histogram';
+import { histogram } from '../../../webview/data/histogram';
+import { niceStep } from '../../../webview/data/ticks';
 
 test('nice steps are 1, 2 or 5 times a power of ten', () => {
   assert.equal(niceStep(0.3), 0.5);
