@@ -60,6 +60,8 @@ export interface ControllerOptions {
   /** Opening a run needs editors, so the panel does it. */
   openRun: (runId: string) => void;
   range?: RangeKey;
+  /** Whether the panel starts visible; a panel restored in a background tab does not. */
+  visible?: boolean;
   clock?: Clock;
 }
 
@@ -88,6 +90,7 @@ export class DashboardController {
     this.openRun = opts.openRun;
     this.clock = opts.clock ?? systemClock;
     this.rangeKey = opts.range ?? DEFAULT_RANGE;
+    this.visible = opts.visible ?? true;
     this.subscriptions.push(
       this.source.onDidChangeState((state) => this.onState(state)),
       this.source.onDidPush((message) => this.onPush(message)),
@@ -101,6 +104,7 @@ export class DashboardController {
   receive(message: WebviewMessage): void {
     switch (message.type) {
       case 'ready':
+        // After a reload the webview's own state is the newer word on the range.
         if (isRangeKey(message.range)) this.rangeKey = message.range;
         this.ready = true;
         void this.load();
@@ -121,12 +125,15 @@ export class DashboardController {
 
   /**
    * A hidden panel's webview is torn down (the panel does not retain its
-   * context), so nothing is forwarded until it says `ready` again.
+   * context), so nothing is forwarded until it says `ready` again. Its
+   * `ready` may also arrive just before the panel reports itself visible.
    */
   setVisible(visible: boolean): void {
     if (visible === this.visible) return;
     this.visible = visible;
-    if (!visible) {
+    if (visible) {
+      if (this.ready) void this.load();
+    } else {
       this.ready = false;
       this.generation++;
       this.loading = false;

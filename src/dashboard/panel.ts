@@ -45,6 +45,7 @@ export class DashboardPanel {
       post: (message) => this.post(message),
       openRun: (runId) => void this.openRun(runId),
       range,
+      visible: panel.visible,
     });
     this.disposables.push(
       this.controller,

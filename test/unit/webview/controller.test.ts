@@ -166,6 +166,17 @@ test('a hidden panel forwards nothing and waits for the new webview to be ready'
   assert.deepEqual(types(posted), ['loading', 'init']);
 });
 
+test('a ready that arrives before the panel reports itself visible still loads, once visible', async () => {
+  const { controller, posted } = setup();
+  controller.setVisible(false);
+  controller.receive({ type: 'ready', range: null });
+  await tick();
+  assert.deepEqual(posted, []);
+  controller.setVisible(true);
+  await tick();
+  assert.deepEqual(types(posted), ['loading', 'init']);
+});
+
 test('pushes during a load wait for its init', async () => {
   const { controller, posted, source, clock } = setup();
   controller.receive({ type: 'ready', range: null });
