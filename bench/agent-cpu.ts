@@ -15,7 +15,12 @@ async function cpuPercent(pid: number, seconds: number): Promise<number> {
   return ((readProcessTreeCpuMs(pid) - cpu0) / (performance.now() - t0)) * 100;
 }
 
-export async function benchAgentCpu(results: Results, seconds: number): Promise<void> {
+/**
+ * Measuring starts `warmupSeconds` after the agent is ready: V8 compiles
+ * sql.js's wasm to optimized code in background threads during the first
+ * seconds, a one-time cost that is not the steady state the target is about.
+ */
+export async function benchAgentCpu(results: Results, seconds: number, warmupSeconds = 15): Promise<void> {
   if (process.platform !== 'linux') {
     results.add({ figure: 'agent CPU at 1 s sampling', value: null, unit: '% of a core', target: '< 0.3', met: null, note: 'needs Linux /proc' });
     return;
@@ -24,10 +29,10 @@ export async function benchAgentCpu(results: Results, seconds: number): Promise<
   const naive = fork(join(__dirname, 'sampler-child.ts'), ['naive'], { execArgv: ['--import', 'tsx'], stdio: 'ignore' });
   try {
     await new Promise<void>((resolve) => naive.on('message', (m: { type: string }) => m.type === 'ready' && resolve()));
-    await sleep(2000);
+    await sleep(warmupSeconds * 1000);
     const [agentCpu, naiveCpu] = await Promise.all([cpuPercent(agent.child.pid!, seconds), cpuPercent(naive.pid!, seconds)]);
     results.add({
-      figure: `agent CPU, ${seconds} s of 1 s sampling, children counted`,
+      figure: `agent CPU, ${seconds} s of 1 s sampling, children counted (after ${warmupSeconds} s warm-up)`,
       value: agentCpu,
       unit: '% of a core',
       target: '< 0.3',

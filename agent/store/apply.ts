@@ -240,7 +240,8 @@ export class Applier {
     for (const s of samples) {
       this.st.run(`INSERT OR REPLACE INTO samples (${SAMPLE_COLUMNS}) VALUES (${SAMPLE_COLUMNS.split(',').map(() => '?').join(', ')})`, sampleToParams(s));
     }
-    return { push: samples.map((sample) => ({ type: 'sample', sample })), lines: 0, bad: 0 };
+    // Samples are pushed by the agent when taken, not when journaled in batches.
+    return { push: [], lines: 0, bad: 0 };
   }
 
   private applyMounts(mounts: MountUsage[]): ApplyResult {

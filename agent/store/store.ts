@@ -15,7 +15,7 @@ import type { Database, SqlJsStatic } from 'sql.js';
 import type { PushMessage } from '../api/types';
 import { Applier, type ApplyResult } from './apply';
 import { decodeSegment, Journal, type JournalRecord, type RecordHeader } from './journal';
-import { DatabaseError, getMeta, loadSqlJs, migrate, openImage, setMeta } from './sqlite';
+import { DatabaseError, getMeta, loadSqlJs, migrate, openImage } from './sqlite';
 import { Statements } from './statements';
 
 export interface StoreOptions {
@@ -166,7 +166,7 @@ export class Store {
       }
       this.currentSeq = record.seq;
     }
-    setMeta(this.db, 'last_seq', String(this.currentSeq));
+    this.st.run("INSERT OR REPLACE INTO meta (key, value) VALUES ('last_seq', ?)", [String(this.currentSeq)]);
     this.db.exec('COMMIT');
     return results;
   }
