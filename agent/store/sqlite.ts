@@ -72,7 +72,3 @@ export function getMeta(db: Database, key: string): string | null {
   const value = row[0]?.values[0]?.[0];
   return value === undefined || value === null ? null : String(value);
 }
-
-export function setMeta(db: Database, key: string, value: string): void {
-  db.run('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)', [key, value]);
-}
