@@ -93,10 +93,6 @@ export abstract class ChartCard {
     });
     this.chart.update('none');
   }
-
-  destroy(): void {
-    this.chart.destroy();
-  }
 }
 
 /** Global Chart.js defaults from the theme; charts pick them up on their next update. */

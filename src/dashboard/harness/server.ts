@@ -10,6 +10,9 @@
  * `&range=1h` and `&theme=light|dark|high-contrast`. With a fixture,
  * `POST /session/<id>/push` (a PushMessage) and `/session/<id>/state` (a
  * ConnectionState) drive the page; the session id is in the shim's URL.
+ * `GET /session/<id>/opened` lists the run ids the page asked to open.
+ * In the page, `window.__genmonCharts` maps chart ids to points drawn and
+ * `window.__genmonHarness` switches themes and lists the messages received.
  */
 import { build } from 'esbuild';
 import { randomBytes } from 'node:crypto';
