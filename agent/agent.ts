@@ -69,7 +69,16 @@ export async function startAgent(config: AgentConfig, log: (message: string) => 
     });
     const token = randomBytes(32).toString('base64url');
     const server = new ApiServer({ token, host: config.host, port: config.port, log, hello: () => ({ type: 'hello', health: health() }) });
-    registerRoutes(server, { queries, health, now: Date.now });
+    registerRoutes(server, {
+      queries,
+      health,
+      now: Date.now,
+      setGroupStatus: async (fingerprint, status) => {
+        await store.commit([{ header: { kind: 'groupStatus', at: Date.now(), fingerprint, status }, body: Buffer.alloc(0) }]);
+        const [group] = queries.errorGroups({ from: 0, to: Number.MAX_SAFE_INTEGER, limit: 1, fingerprint });
+        if (group) server.push({ type: 'errorGroup', group });
+      },
+    });
     const url = await server.listen();
     cleanups.push(() => server.close());
     store.onPush((message) => server.push(message));

@@ -4,7 +4,7 @@ import type { Queries } from '../store/queries';
 import { ERROR_CATEGORIES, SEVERITIES } from '../ingest/events';
 import type { ApiServer, Query } from './server';
 import { enumParam, HttpError, intParam } from './server';
-import type { Endpoints, Health, RunStatus } from './types';
+import { ERROR_GROUP_STATUSES, type Actions, type Endpoints, type ErrorGroupStatus, type Health, type RunStatus } from './types';
 
 const DAY = 24 * 3600_000;
 const RUN_STATUSES: readonly RunStatus[] = ['running', 'success', 'failed', 'partial'];
@@ -13,6 +13,8 @@ export interface RouteDeps {
   queries: Queries;
   health: () => Health;
   now: () => number;
+  /** Journals a user's change of an error group's status. */
+  setGroupStatus: (fingerprint: string, status: ErrorGroupStatus) => Promise<void>;
 }
 
 function range(query: Query, now: number): { from: number; to: number } {
@@ -24,7 +26,7 @@ function range(query: Query, now: number): { from: number; to: number } {
 
 type Answer<P extends keyof Endpoints> = Endpoints[P]['response'];
 
-export function registerRoutes(server: ApiServer, { queries, health, now }: RouteDeps): void {
+export function registerRoutes(server: ApiServer, { queries, health, now, setGroupStatus }: RouteDeps): void {
   server.get('/health', (): Answer<'/health'> => health());
   server.get('/summary', (q): Answer<'/summary'> => queries.summary(range(q, now())));
   server.get('/runs', (q): Answer<'/runs'> =>
@@ -49,6 +51,24 @@ export function registerRoutes(server: ApiServer, { queries, health, now }: Rout
       runId: q.get('runId') ?? undefined,
     }),
   );
+  server.get('/errors/groups', (q): Answer<'/errors/groups'> =>
+    queries.errorGroups({
+      ...range(q, now()),
+      limit: intParam(q, 'limit', 100, 1, 10_000),
+      status: enumParam(q, 'status', ERROR_GROUP_STATUSES),
+      category: enumParam(q, 'category', ERROR_CATEGORIES),
+    }),
+  );
+  server.post('/errors/groups/:fingerprint/status', async (body, params): Promise<Actions['/errors/groups/:fingerprint/status']['response']> => {
+    const status = (body as { status?: unknown } | null)?.status;
+    if (typeof status !== 'string' || !(ERROR_GROUP_STATUSES as readonly string[]).includes(status)) {
+      throw new HttpError(400, 'bad_body', `status must be one of ${ERROR_GROUP_STATUSES.join(', ')}`);
+    }
+    const everything = { from: 0, to: Number.MAX_SAFE_INTEGER, limit: 1, fingerprint: params.fingerprint };
+    if (queries.errorGroups(everything).length === 0) throw new HttpError(404, 'not_found', 'no error group with that fingerprint');
+    await setGroupStatus(params.fingerprint, status as ErrorGroupStatus);
+    return queries.errorGroups(everything)[0];
+  });
   server.get('/errors/top', (q): Answer<'/errors/top'> => queries.topErrors({ ...range(q, now()), limit: intParam(q, 'limit', 10, 1, 1000) }));
   server.get('/samples', (q): Answer<'/samples'> =>
     queries.samples({ ...range(q, now()), maxPoints: intParam(q, 'maxPoints', 1000, 2, 100_000) }),

@@ -24,12 +24,17 @@ export class HttpError extends Error {
 
 export type Query = URLSearchParams;
 export type Handler = (query: Query, params: Record<string, string>) => unknown;
+export type ActionHandler = (body: unknown, params: Record<string, string>) => Promise<unknown>;
 
 interface Route {
+  method: 'GET' | 'POST';
   pattern: RegExp;
   names: string[];
-  handler: Handler;
+  handler: (query: Query, params: Record<string, string>, body: unknown) => unknown;
 }
+
+/** Largest request body accepted (the API's actions are small JSON objects). */
+const MAX_BODY = 64 * 1024;
 
 export interface ApiServerOptions {
   token: string;
@@ -58,6 +63,15 @@ export class ApiServer {
 
   /** Registers `GET /api/v1<path>`; `:name` segments become params. */
   get(path: string, handler: Handler): void {
+    this.route('GET', path, (query, params) => handler(query, params));
+  }
+
+  /** Registers `POST /api/v1<path>` taking a JSON body. */
+  post(path: string, handler: ActionHandler): void {
+    this.route('POST', path, (_query, params, body) => handler(body, params));
+  }
+
+  private route(method: Route['method'], path: string, handler: Route['handler']): void {
     const names: string[] = [];
     const pattern = new RegExp(
       `^${API_PREFIX}${path.replace(/\//g, '\\/').replace(/:(\w+)/g, (_m, name: string) => {
@@ -65,7 +79,7 @@ export class ApiServer {
         return '([^/]+)';
       })}$`,
     );
-    this.routes.push({ pattern, names, handler });
+    this.routes.push({ method, pattern, names, handler });
   }
 
   async listen(): Promise<string> {
@@ -135,8 +149,11 @@ export class ApiServer {
     res.setHeader('Cache-Control', 'no-store');
     res.setHeader('X-Content-Type-Options', 'nosniff');
     const refused = this.refusal(req);
-    if (refused) return this.fail(res, refused);
-    if (req.method !== 'GET') return this.fail(res, new HttpError(405, 'method_not_allowed', `${req.method} is not supported`));
+    if (refused) {
+      req.resume();
+      return this.fail(res, refused);
+    }
+    if (req.method !== 'GET' && req.method !== 'POST') return this.fail(res, new HttpError(405, 'method_not_allowed', `${req.method} is not supported`));
     let url: URL;
     try {
       url = new URL(req.url ?? '/', `http://127.0.0.1:${this.port}`);
@@ -147,20 +164,26 @@ export class ApiServer {
     for (const route of this.routes) {
       const m = route.pattern.exec(url.pathname);
       if (!m) continue;
-      const params: Record<string, string> = {};
-      try {
-        route.names.forEach((name, i) => (params[name] = decodeURIComponent(m[i + 1])));
-        const body = JSON.stringify(route.handler(url.searchParams, params));
-        res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8' });
-        res.end(body);
-      } catch (err) {
-        if (err instanceof HttpError) return this.fail(res, err);
-        this.opts.log(`GET ${url.pathname} failed: ${(err as Error).stack ?? err}`);
-        this.fail(res, new HttpError(500, 'internal', 'the agent could not answer; see its log'));
-      }
+      if (route.method !== req.method) return this.fail(res, new HttpError(405, 'method_not_allowed', `use ${route.method} for ${url.pathname}`));
+      void this.answer(req, res, route, url, m);
       return;
     }
     this.fail(res, new HttpError(404, 'not_found', `no endpoint ${url.pathname}`));
+  }
+
+  private async answer(req: IncomingMessage, res: ServerResponse, route: Route, url: URL, m: RegExpExecArray): Promise<void> {
+    try {
+      const params: Record<string, string> = {};
+      route.names.forEach((name, i) => (params[name] = decodeURIComponent(m[i + 1])));
+      const body = route.method === 'POST' ? await readJson(req) : undefined;
+      const answer = JSON.stringify(await route.handler(url.searchParams, params, body));
+      res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8' });
+      res.end(answer);
+    } catch (err) {
+      if (err instanceof HttpError) return this.fail(res, err);
+      this.opts.log(`${req.method} ${url.pathname} failed: ${(err as Error).stack ?? err}`);
+      this.fail(res, new HttpError(500, 'internal', 'the agent could not answer; see its log'));
+    }
   }
 
   private stream(req: IncomingMessage, res: ServerResponse): void {
@@ -177,6 +200,37 @@ export class ApiServer {
     res.writeHead(err.status, { 'Content-Type': 'application/json; charset=utf-8' });
     res.end(JSON.stringify(body));
   }
+}
+
+/** A JSON request body, refused past `MAX_BODY` or without a JSON content type. */
+function readJson(req: IncomingMessage): Promise<unknown> {
+  if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) {
+    req.resume();
+    return Promise.reject(new HttpError(415, 'unsupported_media_type', 'send the body as application/json'));
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY) {
+        reject(new HttpError(413, 'body_too_large', `the body is over ${MAX_BODY} bytes`));
+        // Keep draining without storing, so the answer still reaches the client.
+        req.removeAllListeners('data');
+        req.resume();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => {
+      try {
+        resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+      } catch {
+        reject(new HttpError(400, 'bad_json', 'the body is not valid JSON'));
+      }
+    });
+    req.on('error', reject);
+  });
 }
 
 function digest(token: string): Buffer {

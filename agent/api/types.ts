@@ -185,6 +185,33 @@ export interface TopError {
   lastRunId: string;
 }
 
+export const ERROR_GROUP_STATUSES = ['new', 'ongoing', 'regressed', 'resolved', 'ignored'] as const;
+export type ErrorGroupStatus = (typeof ERROR_GROUP_STATUSES)[number];
+
+/** Errors sharing a fingerprint (category, normalized message, top stack frames). */
+export interface ErrorGroup {
+  fingerprint: string;
+  category: ErrorCategory;
+  /** The most severe level seen. */
+  severity: Severity;
+  /** The latest message of the group, as logged. */
+  message: string;
+  firstSeen: number;
+  lastSeen: number;
+  count: number;
+  /** Errors of the group inside the queried range. */
+  countInRange: number;
+  runsAffected: number;
+  usersAffected: number;
+  phases: Phase[];
+  models: string[];
+  templates: string[];
+  status: ErrorGroupStatus;
+  statusChangedAt: number | null;
+  resolvedAt: number | null;
+  reopenCount: number;
+}
+
 export const BAD_LINE_REASONS = [
   'malformed_json',
   'not_an_object',
@@ -244,10 +271,19 @@ export interface Endpoints {
     query: { from?: number; to?: number; limit?: number; category?: ErrorCategory; severity?: Severity; runId?: string };
     response: ErrorRecord[];
   };
+  '/errors/groups': {
+    query: { from?: number; to?: number; limit?: number; status?: ErrorGroupStatus; category?: ErrorCategory };
+    response: ErrorGroup[];
+  };
   '/errors/top': { query: { from?: number; to?: number; limit?: number }; response: TopError[] };
   '/samples': { query: { from?: number; to?: number; maxPoints?: number }; response: Sample[] };
   '/ingest': { query: Record<string, never>; response: IngestStatus };
   '/report': { query: { from?: number; to?: number }; response: { markdown: string } };
+}
+
+/** POST endpoints: JSON body in, JSON out. */
+export interface Actions {
+  '/errors/groups/:fingerprint/status': { body: { status: ErrorGroupStatus }; response: ErrorGroup };
 }
 
 /** Messages on `GET /api/v1/stream` (Server-Sent Events, `data:` is this JSON). */
@@ -256,6 +292,7 @@ export type PushMessage =
   | { type: 'run'; run: RunSummary }
   | { type: 'phase'; runId: string; phase: PhaseRecord }
   | { type: 'error'; error: ErrorRecord }
+  | { type: 'errorGroup'; group: ErrorGroup }
   | { type: 'sample'; sample: Sample }
   | { type: 'ingest'; lines: number; bad: number; sources: number };
 

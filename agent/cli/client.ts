@@ -19,8 +19,12 @@ export interface RawResponse {
 
 /** GET with explicit headers (tests use it to send wrong tokens, hosts and origins). */
 export function rawGet(url: string, headers: Record<string, string>, timeoutMs = 10_000): Promise<RawResponse> {
+  return rawRequest('GET', url, headers, undefined, timeoutMs);
+}
+
+export function rawRequest(method: 'GET' | 'POST', url: string, headers: Record<string, string>, body?: string, timeoutMs = 10_000): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'GET', headers, timeout: timeoutMs }, (res) => {
+    const req = request(url, { method, headers, timeout: timeoutMs }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
@@ -28,8 +32,14 @@ export function rawGet(url: string, headers: Record<string, string>, timeoutMs =
     });
     req.on('timeout', () => req.destroy(new Error(`no answer from ${url} within ${timeoutMs} ms`)));
     req.on('error', reject);
-    req.end();
+    req.end(body);
   });
+}
+
+export async function apiPost<T>(agent: DiscoveryFile, path: string, body: unknown): Promise<T> {
+  const res = await rawRequest('POST', `${agent.url}${API_PREFIX}${path}`, { Authorization: `Bearer ${agent.token}`, 'Content-Type': 'application/json' }, JSON.stringify(body));
+  if (res.status !== 200) throw new Error(`POST ${path}: ${res.status} ${res.body.slice(0, 300)}`);
+  return JSON.parse(res.body) as T;
 }
 
 export async function apiGet<T>(agent: DiscoveryFile, path: string): Promise<T> {

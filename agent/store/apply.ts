@@ -6,6 +6,7 @@
 import type { SqlValue } from 'sql.js';
 import type { BadLineReason, MountUsage, PushMessage, Sample } from '../api/types';
 import type { KnownEvent } from '../ingest/events';
+import { fingerprint, normalizeMessage } from '../derive/fingerprint';
 import { parseLine } from '../ingest/parse';
 import type { JournalRecord, SourceRef } from './journal';
 import { errorFromRow, phaseFromRow, RUN_COLUMNS, RUN_FROM, runFromRow, sampleToParams, SAMPLE_COLUMNS } from './rows';
@@ -49,6 +50,13 @@ export class Applier {
         this.st.run('UPDATE sources SET offset = 0, lines = 0, size = 0, fingerprint = ?, updated_at = ? WHERE id = ?', [h.src.fingerprint, h.at, src.id]);
         return { push: [], lines: 0, bad: 0 };
       }
+      case 'groupStatus':
+        this.st.run(
+          `UPDATE error_groups SET status = ?, status_changed_at = ?,
+             resolved_at = CASE WHEN ? = 'resolved' THEN ? ELSE resolved_at END WHERE fingerprint = ?`,
+          [h.status, h.at, h.status, h.at, h.fingerprint],
+        );
+        return { push: [], lines: 0, bad: 0 };
       case 'samples':
         return this.applySamples(JSON.parse(record.body.toString('utf8')) as Sample[]);
       case 'mounts':
@@ -171,10 +179,12 @@ export class Applier {
         );
         return;
       case 'error': {
+        const fp = fingerprint(e);
         this.st.run(
-          'INSERT INTO errors (run_id, ts, category, severity, message, stack, context, phase) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-          [runId, ts, e.category, e.severity, e.message, opt(e.stack), e.context === undefined ? null : JSON.stringify(e.context), opt(e.phase)],
+          'INSERT INTO errors (run_id, ts, category, severity, message, stack, context, phase, fingerprint) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+          [runId, ts, e.category, e.severity, e.message, opt(e.stack), e.context === undefined ? null : JSON.stringify(e.context), opt(e.phase), fp],
         );
+        this.groupError(fp, e.category, e.severity, e.message, ts);
         this.st.run('UPDATE runs SET error_count = error_count + 1 WHERE run_id = ?', [runId]);
         const row = this.st.one('SELECT * FROM errors WHERE id = last_insert_rowid()');
         if (row && push.length < MAX_PUSHED_PER_RECORD) push.push({ type: 'error', error: errorFromRow(row) });
@@ -202,6 +212,28 @@ export class Applier {
         touched.add(runId);
         return;
     }
+  }
+
+  /**
+   * Counts an error into its group. A group the user resolved comes back as
+   * regressed; a new group seen again a day after its first error is ongoing.
+   */
+  private groupError(fp: string, category: string, severity: string, message: string, ts: number): void {
+    this.st.run(
+      `INSERT INTO error_groups (fingerprint, category, severity, message, normalized, first_seen, last_seen, count, status_changed_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?)
+       ON CONFLICT(fingerprint) DO UPDATE SET
+         count = count + 1,
+         last_seen = MAX(last_seen, excluded.last_seen),
+         message = excluded.message,
+         severity = CASE WHEN ${severityRank('excluded.severity')} < ${severityRank('error_groups.severity')} THEN excluded.severity ELSE error_groups.severity END,
+         reopen_count = reopen_count + (status = 'resolved'),
+         status_changed_at = CASE WHEN status = 'resolved' OR (status = 'new' AND excluded.last_seen - first_seen > ${DAY_MS}) THEN excluded.last_seen ELSE status_changed_at END,
+         status = CASE WHEN status = 'resolved' THEN 'regressed'
+                       WHEN status = 'new' AND excluded.last_seen - first_seen > ${DAY_MS} THEN 'ongoing'
+                       ELSE status END`,
+      [fp, category, severity, message, normalizeMessage(message), ts, ts, ts],
+    );
   }
 
   private nextAttempt(runId: string, phase: string): number {
@@ -250,6 +282,13 @@ export class Applier {
     }
     return { push: [], lines: 0, bad: 0 };
   }
+}
+
+const DAY_MS = 24 * 3600_000;
+
+/** SQL ranking severities, most severe first. */
+function severityRank(column: string): string {
+  return `(CASE ${column} WHEN 'critical' THEN 0 WHEN 'error' THEN 1 WHEN 'warning' THEN 2 ELSE 3 END)`;
 }
 
 function opt(v: unknown): SqlValue {

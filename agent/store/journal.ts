@@ -27,6 +27,7 @@ export type RecordHeader =
   | { kind: 'lines'; at: number; src: SourceRef; start: number; end: number; size: number }
   | { kind: 'skip'; at: number; src: SourceRef; start: number; end: number; size: number; excerpt: string }
   | { kind: 'reset'; at: number; src: SourceRef; reason: 'truncated' | 'replaced' }
+  | { kind: 'groupStatus'; at: number; fingerprint: string; status: string }
   | { kind: 'samples'; at: number }
   | { kind: 'mounts'; at: number };
 

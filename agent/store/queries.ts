@@ -3,7 +3,7 @@
  * value from a request reaches SQL as a bound parameter.
  */
 import type {
-  ErrorRecord, IngestStatus, MountUsage, PhaseStats, ResourcePeaks, RunDetail, RunStatus, RunSummary, Sample, Summary, TopError,
+  ErrorGroup, ErrorGroupStatus, ErrorRecord, IngestStatus, MountUsage, PhaseStats, ResourcePeaks, RunDetail, RunStatus, RunSummary, Sample, Summary, TopError,
 } from '../api/types';
 import { percentiles } from '../derive/percentile';
 import { ERROR_CATEGORIES, PHASES, SEVERITIES, type ErrorCategory, type Severity } from '../ingest/events';
@@ -143,6 +143,52 @@ export class Queries {
     }
     params.push(opts.limit);
     return this.st.all(`SELECT * FROM errors WHERE ${where.join(' AND ')} ORDER BY ts DESC, id DESC LIMIT ?`, params).map(errorFromRow);
+  }
+
+  /** Error groups with errors in the range, most recently seen first. */
+  errorGroups(opts: Range & { limit: number; status?: string; category?: string; fingerprint?: string }): ErrorGroup[] {
+    const where: string[] = [];
+    const params: (string | number)[] = [opts.from, opts.to];
+    for (const [column, value] of [['g.status', opts.status], ['g.category', opts.category], ['g.fingerprint', opts.fingerprint]] as const) {
+      if (value !== undefined) {
+        where.push(`${column} = ?`);
+        params.push(value);
+      }
+    }
+    params.push(opts.limit);
+    const rows = this.st.all(
+      `SELECT g.*, COUNT(e.id) AS count_in_range, COUNT(DISTINCT e.run_id) AS runs, COUNT(DISTINCT r.user_id) AS users,
+              GROUP_CONCAT(DISTINCT e.phase) AS phases, GROUP_CONCAT(DISTINCT r.template) AS templates
+       FROM error_groups g
+       JOIN errors e ON e.fingerprint = g.fingerprint AND e.ts >= ? AND e.ts <= ?
+       LEFT JOIN runs r ON r.run_id = e.run_id
+       ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+       GROUP BY g.fingerprint ORDER BY g.last_seen DESC LIMIT ?`,
+      params,
+    );
+    const list = (v: unknown) => (typeof v === 'string' && v ? v.split(',') : []);
+    return rows.map((r) => ({
+      fingerprint: String(r.fingerprint),
+      category: r.category as ErrorCategory,
+      severity: r.severity as Severity,
+      message: String(r.message),
+      firstSeen: Number(r.first_seen),
+      lastSeen: Number(r.last_seen),
+      count: Number(r.count),
+      countInRange: Number(r.count_in_range),
+      runsAffected: Number(r.runs),
+      usersAffected: Number(r.users),
+      phases: list(r.phases) as ErrorGroup['phases'],
+      models: this.st.column<string>(
+        'SELECT DISTINCT model FROM inferences WHERE run_id IN (SELECT run_id FROM errors WHERE fingerprint = ? ORDER BY ts DESC LIMIT 200) LIMIT 20',
+        [String(r.fingerprint)],
+      ),
+      templates: list(r.templates),
+      status: r.status as ErrorGroupStatus,
+      statusChangedAt: r.status_changed_at === null ? null : Number(r.status_changed_at),
+      resolvedAt: r.resolved_at === null ? null : Number(r.resolved_at),
+      reopenCount: Number(r.reopen_count),
+    }));
   }
 
   topErrors(opts: Range & { limit: number }): TopError[] {

@@ -181,6 +181,26 @@ export const MIGRATIONS: readonly string[] = [
     at INTEGER NOT NULL
   );
   `,
+  // 2: error groups (fingerprinted errors with a state the user changes).
+  `
+  ALTER TABLE errors ADD COLUMN fingerprint TEXT;
+  CREATE INDEX errors_fingerprint ON errors (fingerprint, ts);
+  CREATE TABLE error_groups (
+    fingerprint TEXT PRIMARY KEY,
+    category TEXT NOT NULL,
+    severity TEXT NOT NULL,
+    message TEXT NOT NULL,
+    normalized TEXT NOT NULL,
+    first_seen INTEGER NOT NULL,
+    last_seen INTEGER NOT NULL,
+    count INTEGER NOT NULL,
+    status TEXT NOT NULL DEFAULT 'new',
+    status_changed_at INTEGER,
+    resolved_at INTEGER,
+    reopen_count INTEGER NOT NULL DEFAULT 0
+  ) WITHOUT ROWID;
+  CREATE INDEX error_groups_last_seen ON error_groups (last_seen);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
