@@ -6,7 +6,7 @@ import { join, relative } from 'node:path';
 
 const root = join(new URL('.', import.meta.url).pathname, '..');
 const wanted = process.argv.slice(2);
-const suites = wanted.length ? wanted : ['unit', 'integration'];
+const suites = wanted.length ? wanted : ['unit', 'integration', 'browser'];
 
 function find(dir) {
   const out = [];
@@ -22,6 +22,13 @@ let failed = false;
 for (const suite of suites) {
   const files = find(join(root, 'test', suite)).map((f) => relative(root, f));
   if (files.length === 0) continue;
+  if (suite === 'browser' && process.platform === 'linux') {
+    const ensured = spawnSync('bash', [join(root, 'scripts', 'ensure-chromium.sh')], { stdio: 'inherit' });
+    if (ensured.status !== 0) {
+      failed = true;
+      continue;
+    }
+  }
   console.log(`\n# ${suite}: ${files.length} files`);
   const concurrency = suite === 'unit' ? '2' : '1';
   const result = spawnSync(

@@ -63,10 +63,12 @@ export class AgentProcess {
   }
 }
 
+/** `--sampler` in `extra` keeps the machine sampler on; tests leave it off otherwise. */
 export function spawnAgent(ws: Workspace, extra: string[] = []): AgentProcess {
+  const sampler = extra.includes('--sampler') ? [] : ['--no-sampler'];
   const child = spawn(
     process.execPath,
-    [AGENT_JS, '--data-dir', ws.dataDir, '--log-dir', ws.logDir, '--no-sampler', ...extra],
+    [AGENT_JS, '--data-dir', ws.dataDir, '--log-dir', ws.logDir, ...sampler, ...extra.filter((a) => a !== '--sampler')],
     { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, GENMON_HOME: '' } },
   );
   return new AgentProcess(child);
