@@ -4,6 +4,7 @@
  * a run takes seconds instead of a minute, while the durations it writes stay
  * realistic; timestamps are the clock's, when each line is written.
  */
+import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DEFAULTS } from '../config';
 import { openRunLog } from '../ingest/emit';
@@ -35,6 +36,8 @@ export async function startDemoGenerator(opts: DemoGeneratorOptions): Promise<vo
   const population = new Population(rng);
 
   const stop = new AbortController();
+  // Every run in progress waits on this signal; there are often more than the default 10.
+  setMaxListeners(0, stop.signal);
   const onAbort = () => stop.abort();
   opts.signal?.addEventListener('abort', onAbort, { once: true });
   if (opts.signal?.aborted) stop.abort();
