@@ -1,7 +1,8 @@
 /**
  * Writes a generator's run log (format v1) without the generator having to
  * know the schema: camelCase calls in, one JSON line per event out. Depends on
- * nothing but Node, so a generator can copy this file or import it.
+ * nothing but Node (and the types of events.ts), so a generator can import it
+ * or copy the two files.
  *
  *   const log = openRunLog({ dir: '.genmon/runs' });
  *   const run = log.startRun({ app: 'shop', projectType: 'spa', features: ['auth'] });

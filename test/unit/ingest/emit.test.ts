@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
@@ -86,6 +87,17 @@ test('retries carry their attempt; errors take message, stack and category from 
   assert.equal(e[7].category, 'system', 'outside phases an Error is a system error');
   assert.equal(e[7].message, 'after the phases');
   assert.equal(e[7].phase, undefined);
+});
+
+test('timestamps are the ISO strings Date gives, for any clock reading', () => {
+  fc.assert(
+    fc.property(fc.double({ min: -1e12, max: 7e12, noNaN: true }), (ms) => {
+      let line = '';
+      createRunLog((l) => (line = l), { clock: () => ms }).emit({ type: 'x', run_id: 'r' });
+      assert.equal(JSON.parse(line).ts, new Date(Math.floor(ms)).toISOString());
+    }),
+    { numRuns: 5000 },
+  );
 });
 
 test('phaseEnded without a duration or a start is a programming error', () => {
