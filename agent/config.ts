@@ -19,7 +19,7 @@ export interface AgentConfig {
   port: number;
   sampler: boolean;
   demo: boolean;
-  /** Seconds the demo generator compresses a run into (speed factor). */
+  /** Demo runs started per minute. */
   demoRatePerMinute: number;
 }
 

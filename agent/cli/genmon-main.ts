@@ -2,7 +2,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { VERSION } from '../agent';
 import type { IngestStatus } from '../api/types';
-import { resolveConfig } from '../config';
+import { DEFAULTS, resolveConfig } from '../config';
 import { startDemoGenerator } from '../demo';
 import { renderMarkdownReport } from '../report/markdown';
 import { Queries } from '../store/queries';
@@ -65,8 +65,8 @@ program
 program
   .command('demo')
   .description('write realistic demo generator runs into a directory until interrupted')
-  .option('--dir <dir>', 'directory to write *.jsonl runs into', '.genmon/runs')
-  .option('--rate <runs-per-minute>', 'runs started per minute', num, 12)
+  .option('--dir <dir>', 'directory to write *.jsonl runs into', DEFAULTS.logDirs[0])
+  .option('--rate <runs-per-minute>', 'runs started per minute', num, DEFAULTS.demoRatePerMinute)
   .action(async (o: { dir: string; rate: number }) => {
     const controller = new AbortController();
     process.on('SIGINT', () => controller.abort());
