@@ -9,7 +9,7 @@ import type { KnownEvent } from '../ingest/events';
 import { fingerprint, normalizeMessage } from '../derive/fingerprint';
 import { parseLine } from '../ingest/parse';
 import type { JournalRecord, SourceRef } from './journal';
-import { errorFromRow, phaseFromRow, RUN_COLUMNS, RUN_FROM, runFromRow, sampleToParams, SAMPLE_COLUMNS } from './rows';
+import { RUN_COLUMNS, RUN_FROM, runFromRow, sampleToParams, SAMPLE_COLUMNS } from './rows';
 import type { Statements } from './statements';
 
 /** Examples kept per bad-line reason; the counts go on past it. */
@@ -31,8 +31,63 @@ export interface ApplyResult {
 
 const NEWLINE = 0x0a;
 
+interface PhaseAttempt {
+  attempt: number;
+  startedAt: number | null;
+  open: boolean;
+}
+
+/**
+ * Runs seen recently, and the latest attempt of each of their phases, so
+ * that most events need no lookup before their insert. Bounded: when full it
+ * starts over, and a miss falls back to the database.
+ */
+class RunCache {
+  private readonly entries = new Map<string, Map<string, PhaseAttempt> | null>();
+
+  constructor(
+    private readonly st: Statements,
+    private readonly capacity = 50_000,
+  ) {}
+
+  clear(): void {
+    this.entries.clear();
+  }
+
+  add(runId: string): void {
+    if (this.entries.size >= this.capacity) this.entries.clear();
+    if (!this.entries.has(runId)) this.entries.set(runId, null);
+  }
+
+  known(runId: string): boolean {
+    if (this.entries.has(runId)) return true;
+    if (!this.st.one('SELECT 1 AS x FROM runs WHERE run_id = ?', [runId])) return false;
+    this.add(runId);
+    return true;
+  }
+
+  phases(runId: string, load: () => Map<string, PhaseAttempt>): Map<string, PhaseAttempt> {
+    let phases = this.entries.get(runId);
+    if (!phases) {
+      phases = load();
+      this.add(runId);
+      this.entries.set(runId, phases);
+    }
+    return phases;
+  }
+}
+
 export class Applier {
-  constructor(private readonly st: Statements) {}
+  private readonly runs: RunCache;
+
+  constructor(private readonly st: Statements) {
+    this.runs = new RunCache(st);
+  }
+
+  /** After a rolled-back record: the caches may hold what the database does not. */
+  forgetCaches(): void {
+    this.runs.clear();
+  }
 
   apply(record: JournalRecord): ApplyResult {
     const h = record.header;
@@ -81,6 +136,7 @@ export class Applier {
     const push: PushMessage[] = [];
     let lineNo = src.lines;
     let bad = 0;
+    let accepted = 0;
     let pos = 0;
     while (pos < body.length) {
       let nl = body.indexOf(NEWLINE, pos);
@@ -96,19 +152,25 @@ export class Applier {
         bad++;
         continue;
       }
+      accepted++;
       const event = parsed.event;
-      this.st.run('INSERT INTO events (ts, run_id, type, source_id, line, offset, body) VALUES (?, ?, ?, ?, ?, ?, ?)', [
-        parsed.ts, event.run_id, event.type, src.id, lineNo, offset, line.toString('utf8'),
-      ]);
-      if (!parsed.known) continue;
-      const known = event.type === 'run.started' || this.st.one('SELECT 1 AS x FROM runs WHERE run_id = ?', [event.run_id]);
-      if (!known) {
+      if (!parsed.known) {
+        this.st.run('INSERT INTO events (ts, run_id, type, source_id, line, body) VALUES (?, ?, ?, ?, ?, ?)', [
+          parsed.ts, event.run_id, event.type, src.id, lineNo, line.toString('utf8'),
+        ]);
+        continue;
+      }
+      if (event.type !== 'run.started' && !this.runs.known(event.run_id)) {
         this.bad('unknown_run', `${event.type} for run "${clip(event.run_id)}" that has no run.started`, ref.path, offset, excerptOf(line), at);
         bad++;
         continue;
       }
       this.derive(event as KnownEvent, parsed.ts, src.id, lineNo, touchedRuns, push);
     }
+    this.st.run(
+      'INSERT INTO raw_chunks (source_id, start, end, first_line, lines, accepted, received_at, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      [src.id, start, end, src.lines + 1, lineNo - src.lines, accepted, at, body],
+    );
     this.st.run('UPDATE sources SET offset = ?, lines = ?, size = ?, updated_at = ? WHERE id = ?', [end, lineNo, size, at, src.id]);
     const lines = lineNo - src.lines;
     if (touchedRuns.size > MAX_PUSHED_PER_RECORD) return { push: [], lines, bad };
@@ -133,29 +195,40 @@ export class Applier {
           [runId, ts, opt(e.app), opt(e.project_type), opt(e.template), JSON.stringify(e.features ?? []), opt(e.user_id),
             opt(e.session_id), opt(e.regenerates), sourceId, lineNo],
         );
+        this.runs.add(runId);
         touched.add(runId);
         return;
       case 'phase.started': {
-        const attempt = e.attempt ?? this.nextAttempt(runId, e.phase);
+        const phases = this.runs.phases(runId, () => this.loadPhases(runId));
+        const attempt = e.attempt ?? (phases.get(e.phase)?.attempt ?? 0) + 1;
         this.st.run(
           `INSERT INTO phases (run_id, phase, attempt, status, started_at) VALUES (?, ?, ?, 'running', ?)
            ON CONFLICT(run_id, phase, attempt) DO UPDATE SET started_at = excluded.started_at`,
           [runId, e.phase, attempt, ts],
         );
+        if (attempt >= (phases.get(e.phase)?.attempt ?? 0)) phases.set(e.phase, { attempt, startedAt: ts, open: true });
         this.st.run('UPDATE runs SET current_phase = ? WHERE run_id = ?', [e.phase, runId]);
-        this.pushPhase(runId, e.phase, attempt, push);
+        if (push.length < MAX_PUSHED_PER_RECORD) {
+          push.push({ type: 'phase', runId, phase: { phase: e.phase, attempt, status: 'running', startedAt: ts, endedAt: null, durationMs: null } });
+        }
         return;
       }
       case 'phase.ended': {
-        const attempt = e.attempt ?? this.openAttempt(runId, e.phase) ?? this.nextAttempt(runId, e.phase);
+        const phases = this.runs.phases(runId, () => this.loadPhases(runId));
+        const latest = phases.get(e.phase);
+        const attempt = e.attempt ?? (latest?.open ? latest.attempt : (latest?.attempt ?? 0) + 1);
+        const startedAt = latest && latest.attempt === attempt && latest.startedAt !== null ? latest.startedAt : ts - e.duration_ms;
         this.st.run(
           `INSERT INTO phases (run_id, phase, attempt, status, started_at, ended_at, duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?)
            ON CONFLICT(run_id, phase, attempt) DO UPDATE SET status = excluded.status, ended_at = excluded.ended_at,
              duration_ms = excluded.duration_ms, started_at = COALESCE(phases.started_at, excluded.started_at)`,
           [runId, e.phase, attempt, e.status, ts - e.duration_ms, ts, e.duration_ms],
         );
+        if (attempt >= (latest?.attempt ?? 0)) phases.set(e.phase, { attempt, startedAt, open: false });
         this.st.run('UPDATE runs SET current_phase = ? WHERE run_id = ?', [e.phase, runId]);
-        this.pushPhase(runId, e.phase, attempt, push);
+        if (push.length < MAX_PUSHED_PER_RECORD) {
+          push.push({ type: 'phase', runId, phase: { phase: e.phase, attempt, status: e.status, startedAt, endedAt: ts, durationMs: e.duration_ms } });
+        }
         return;
       }
       case 'model.inference':
@@ -186,8 +259,16 @@ export class Applier {
         );
         this.groupError(fp, e.category, e.severity, e.message, ts);
         this.st.run('UPDATE runs SET error_count = error_count + 1 WHERE run_id = ?', [runId]);
-        const row = this.st.one('SELECT * FROM errors WHERE id = last_insert_rowid()');
-        if (row && push.length < MAX_PUSHED_PER_RECORD) push.push({ type: 'error', error: errorFromRow(row) });
+        if (push.length < MAX_PUSHED_PER_RECORD) {
+          const id = Number(this.st.one<{ id: number }>('SELECT last_insert_rowid() AS id')?.id);
+          push.push({
+            type: 'error',
+            error: {
+              id, ts, runId, category: e.category, severity: e.severity, message: e.message, stack: e.stack ?? null,
+              context: e.context && typeof e.context === 'object' && !Array.isArray(e.context) ? e.context : null, phase: e.phase ?? null,
+            },
+          });
+        }
         touched.add(runId);
         return;
       }
@@ -236,23 +317,16 @@ export class Applier {
     );
   }
 
-  private nextAttempt(runId: string, phase: string): number {
-    const row = this.st.one<{ n: number }>('SELECT COALESCE(MAX(attempt), 0) + 1 AS n FROM phases WHERE run_id = ? AND phase = ?', [runId, phase]);
-    return Number(row?.n ?? 1);
-  }
-
-  private openAttempt(runId: string, phase: string): number | null {
-    const row = this.st.one<{ a: number }>(
-      "SELECT MAX(attempt) AS a FROM phases WHERE run_id = ? AND phase = ? AND status = 'running'",
-      [runId, phase],
-    );
-    return row?.a === null || row?.a === undefined ? null : Number(row.a);
-  }
-
-  private pushPhase(runId: string, phase: string, attempt: number, push: PushMessage[]): void {
-    if (push.length >= MAX_PUSHED_PER_RECORD) return;
-    const row = this.st.one('SELECT * FROM phases WHERE run_id = ? AND phase = ? AND attempt = ?', [runId, phase, attempt]);
-    if (row) push.push({ type: 'phase', runId, phase: phaseFromRow(row) });
+  /** The latest attempt of each phase of a run, from the database (a run the cache no longer holds). */
+  private loadPhases(runId: string): Map<string, PhaseAttempt> {
+    const out = new Map<string, PhaseAttempt>();
+    for (const row of this.st.all<{ phase: string; attempt: number; status: string; started_at: number | null }>(
+      'SELECT phase, attempt, status, started_at FROM phases WHERE run_id = ? ORDER BY attempt',
+      [runId],
+    )) {
+      out.set(row.phase, { attempt: Number(row.attempt), startedAt: row.started_at === null ? null : Number(row.started_at), open: row.status === 'running' });
+    }
+    return out;
   }
 
   private bad(reason: BadLineReason, message: string, path: string, offset: number, excerpt: string, at: number): void {

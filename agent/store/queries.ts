@@ -275,7 +275,7 @@ export class Queries {
         excerpt: String(r.excerpt),
         at: Number(r.at),
       })),
-      eventsStored: Number(this.st.one<{ n: number }>('SELECT COUNT(*) AS n FROM events')?.n ?? 0),
+      eventsStored: Number(this.st.one<{ n: number }>('SELECT COALESCE(SUM(accepted), 0) AS n FROM raw_chunks')?.n ?? 0),
     };
   }
 }

@@ -161,6 +161,7 @@ export class Store {
       } catch (err) {
         this.db.exec('ROLLBACK TO rec');
         this.db.exec('RELEASE rec');
+        this.applier.forgetCaches();
         this.opts.log(`journal record ${record.seq} (${record.header.kind}) could not be applied: ${(err as Error).message}`);
         results.push({ push: [], lines: 0, bad: 0 });
       }
