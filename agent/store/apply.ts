@@ -10,6 +10,8 @@ import { fingerprint, normalizeMessage } from '../derive/fingerprint';
 import { parseLine } from '../ingest/parse';
 import type { JournalRecord, SourceRef } from './journal';
 import { RUN_COLUMNS, RUN_FROM, runFromRow, sampleToParams, SAMPLE_COLUMNS } from './rows';
+import { BulkInsert } from './bulk';
+import { packLinesSync } from './pack';
 import type { Statements } from './statements';
 
 /** Examples kept per bad-line reason; the counts go on past it. */
@@ -79,6 +81,15 @@ class RunCache {
 
 export class Applier {
   private readonly runs: RunCache;
+  /** Rows that nothing reads back while a record is applied: inserted together at its end. */
+  private readonly bulk = {
+    inferences: new BulkInsert('inferences', ['run_id', 'ts', 'model', 'phase', 'latency_ms', 'queue_ms', 'batch_size', 'input_tokens', 'output_tokens', 'queue_length']),
+    apiRequests: new BulkInsert('api_requests', ['run_id', 'ts', 'route', 'method', 'status_code', 'duration_ms', 'in_flight']),
+    dbQueries: new BulkInsert('db_queries', ['run_id', 'ts', 'operation', 'duration_ms', 'pool_in_use', 'pool_size', 'deadlock', 'replication_lag_ms']),
+    quality: new BulkInsert('quality', ['run_id', 'ts', 'lint', 'coverage', 'security', 'performance', 'requirements', 'blueprint_accuracy', 'correctness', 'documentation']),
+    feedback: new BulkInsert('feedback', ['run_id', 'ts', 'score', 'comment']),
+    modifications: new BulkInsert('modifications', ['run_id', 'ts', 'files_changed', 'lines_changed', 'description']),
+  };
 
   constructor(private readonly st: Statements) {
     this.runs = new RunCache(st);
@@ -87,13 +98,15 @@ export class Applier {
   /** After a rolled-back record: the caches may hold what the database does not. */
   forgetCaches(): void {
     this.runs.clear();
+    for (const bulk of Object.values(this.bulk)) bulk.clear();
   }
 
-  apply(record: JournalRecord): ApplyResult {
+  /** `packed` is the body already compressed for the archive, when the caller has it. */
+  apply(record: JournalRecord, packed?: Buffer): ApplyResult {
     const h = record.header;
     switch (h.kind) {
       case 'lines':
-        return this.applyLines(h.src, h.start, h.end, h.size, h.at, record.body);
+        return this.applyLines(h.src, h.start, h.end, h.size, h.at, record.body, packed ?? packLinesSync(record.body));
       case 'skip': {
         const src = this.source(h.src, h.at);
         this.bad('oversized', `line of ${h.end - h.start} bytes is over the limit`, h.src.path, h.start, h.excerpt, h.at);
@@ -130,7 +143,7 @@ export class Applier {
     return row;
   }
 
-  private applyLines(ref: SourceRef, start: number, end: number, size: number, at: number, body: Buffer): ApplyResult {
+  private applyLines(ref: SourceRef, start: number, end: number, size: number, at: number, body: Buffer, packed: Buffer): ApplyResult {
     const src = this.source(ref, at);
     const touchedRuns = new Set<string>();
     const push: PushMessage[] = [];
@@ -167,9 +180,10 @@ export class Applier {
       }
       this.derive(event as KnownEvent, parsed.ts, src.id, lineNo, touchedRuns, push);
     }
+    for (const bulk of Object.values(this.bulk)) bulk.flush(this.st);
     this.st.run(
       'INSERT INTO raw_chunks (source_id, start, end, first_line, lines, accepted, received_at, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-      [src.id, start, end, src.lines + 1, lineNo - src.lines, accepted, at, body],
+      [src.id, start, end, src.lines + 1, lineNo - src.lines, accepted, at, packed],
     );
     this.st.run('UPDATE sources SET offset = ?, lines = ?, size = ?, updated_at = ? WHERE id = ?', [end, lineNo, size, at, src.id]);
     const lines = lineNo - src.lines;
@@ -232,24 +246,14 @@ export class Applier {
         return;
       }
       case 'model.inference':
-        this.st.run(
-          `INSERT INTO inferences (run_id, ts, model, phase, latency_ms, queue_ms, batch_size, input_tokens, output_tokens, queue_length)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          [runId, ts, e.model, opt(e.phase), e.latency_ms, opt(e.queue_ms), opt(e.batch_size), opt(e.input_tokens),
-            opt(e.output_tokens), opt(e.queue_length)],
-        );
+        this.bulk.inferences.add([runId, ts, e.model, opt(e.phase), e.latency_ms, opt(e.queue_ms), opt(e.batch_size), opt(e.input_tokens),
+          opt(e.output_tokens), opt(e.queue_length)]);
         return;
       case 'api.request':
-        this.st.run('INSERT INTO api_requests (run_id, ts, route, method, status_code, duration_ms, in_flight) VALUES (?, ?, ?, ?, ?, ?, ?)', [
-          runId, ts, e.route, opt(e.method), opt(e.status_code), e.duration_ms, opt(e.in_flight),
-        ]);
+        this.bulk.apiRequests.add([runId, ts, e.route, opt(e.method), opt(e.status_code), e.duration_ms, opt(e.in_flight)]);
         return;
       case 'db.query':
-        this.st.run(
-          `INSERT INTO db_queries (run_id, ts, operation, duration_ms, pool_in_use, pool_size, deadlock, replication_lag_ms)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-          [runId, ts, e.operation, e.duration_ms, opt(e.pool_in_use), opt(e.pool_size), e.deadlock ? 1 : 0, opt(e.replication_lag_ms)],
-        );
+        this.bulk.dbQueries.add([runId, ts, e.operation, e.duration_ms, opt(e.pool_in_use), opt(e.pool_size), e.deadlock ? 1 : 0, opt(e.replication_lag_ms)]);
         return;
       case 'error': {
         const fp = fingerprint(e);
@@ -273,20 +277,14 @@ export class Applier {
         return;
       }
       case 'quality':
-        this.st.run(
-          `INSERT INTO quality (run_id, ts, lint, coverage, security, performance, requirements, blueprint_accuracy, correctness, documentation)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          [runId, ts, opt(e.lint), opt(e.coverage), opt(e.security), opt(e.performance), opt(e.requirements),
-            opt(e.blueprint_accuracy), opt(e.correctness), opt(e.documentation)],
-        );
+        this.bulk.quality.add([runId, ts, opt(e.lint), opt(e.coverage), opt(e.security), opt(e.performance), opt(e.requirements),
+          opt(e.blueprint_accuracy), opt(e.correctness), opt(e.documentation)]);
         return;
       case 'feedback':
-        this.st.run('INSERT INTO feedback (run_id, ts, score, comment) VALUES (?, ?, ?, ?)', [runId, ts, e.score, opt(e.comment)]);
+        this.bulk.feedback.add([runId, ts, e.score, opt(e.comment)]);
         return;
       case 'modification':
-        this.st.run('INSERT INTO modifications (run_id, ts, files_changed, lines_changed, description) VALUES (?, ?, ?, ?, ?)', [
-          runId, ts, opt(e.files_changed), opt(e.lines_changed), opt(e.description),
-        ]);
+        this.bulk.modifications.add([runId, ts, opt(e.files_changed), opt(e.lines_changed), opt(e.description)]);
         return;
       case 'run.ended':
         this.st.run('UPDATE runs SET status = ?, ended_at = ?, duration_ms = ? WHERE run_id = ?', [e.status, ts, e.duration_ms, runId]);

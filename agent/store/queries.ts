@@ -41,7 +41,14 @@ export class Queries {
     return {
       run: runFromRow(row),
       phases: this.st.all('SELECT * FROM phases WHERE run_id = ? ORDER BY COALESCE(started_at, ended_at), attempt', [runId]).map(phaseFromRow),
-      inferences: this.st.all('SELECT * FROM inferences WHERE run_id = ? ORDER BY ts', [runId]).map((r) => ({
+      // Inferences have no run index (it would cost every insert): a run's are found by its time span.
+      inferences: this.st
+        .all('SELECT * FROM inferences WHERE ts >= ? AND ts <= ? AND run_id = ? ORDER BY ts', [
+          Number(row.started_at) - 3600_000,
+          row.ended_at === null ? Number.MAX_SAFE_INTEGER : Number(row.ended_at) + 3600_000,
+          runId,
+        ])
+        .map((r) => ({
         ts: Number(r.ts),
         model: String(r.model),
         phase: (r.phase as RunDetail['inferences'][number]['phase']) ?? null,

@@ -30,6 +30,7 @@ export const MIGRATIONS: readonly string[] = [
     lines INTEGER NOT NULL,
     accepted INTEGER NOT NULL,
     received_at INTEGER NOT NULL,
+    -- The lines, Brotli-compressed (quality 1: fast, and JSON shrinks about 8x).
     body BLOB NOT NULL
   );
   CREATE INDEX raw_chunks_source ON raw_chunks (source_id, start);
@@ -92,7 +93,6 @@ export const MIGRATIONS: readonly string[] = [
     output_tokens INTEGER,
     queue_length INTEGER
   );
-  CREATE INDEX inferences_run ON inferences (run_id);
   CREATE INDEX inferences_ts ON inferences (ts);
 
   CREATE TABLE api_requests (

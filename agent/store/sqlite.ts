@@ -38,6 +38,15 @@ export function openImage(SQL: SqlJsStatic, image: Uint8Array | null): Database 
   }
 }
 
+/**
+ * Durability comes from our own journal, so SQLite's rollback journal and
+ * syncs (into sql.js's in-memory file system) are pure overhead. sql.js's
+ * `export()` resets pragmas, so this runs after each snapshot too.
+ */
+export function applyPragmas(db: Database): void {
+  db.exec('PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF; PRAGMA temp_store = MEMORY; PRAGMA locking_mode = EXCLUSIVE');
+}
+
 export function schemaVersion(db: Database): number {
   const hasMeta = db.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'");
   if (hasMeta.length === 0) return 0;

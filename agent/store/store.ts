@@ -15,7 +15,8 @@ import type { Database, SqlJsStatic } from 'sql.js';
 import type { PushMessage } from '../api/types';
 import { Applier, type ApplyResult } from './apply';
 import { decodeSegment, Journal, type JournalRecord, type RecordHeader } from './journal';
-import { DatabaseError, getMeta, loadSqlJs, migrate, openImage } from './sqlite';
+import { packLines } from './pack';
+import { applyPragmas, DatabaseError, getMeta, loadSqlJs, migrate, openImage } from './sqlite';
 import { Statements } from './statements';
 
 export interface StoreOptions {
@@ -31,9 +32,14 @@ export interface StoreOptions {
   readOnly?: boolean;
 }
 
+/** No commit for this long counts as a quiet moment for a snapshot. */
+const QUIET_MS = 2000;
+
 export interface CommitItem {
   header: RecordHeader;
   body: Buffer;
+  /** `body` compressed for the raw-line archive; made here, off the main thread, when absent. */
+  packed?: Buffer;
 }
 
 interface Pending {
@@ -60,6 +66,7 @@ export class Store {
   private snapshotting: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
   private dirty = false;
+  private lastCommitAt = 0;
   private lastSnapshotAt: number;
   private currentSeq: number;
   private prevSeq: number;
@@ -72,6 +79,7 @@ export class Store {
     private readonly opts: StoreOptions,
     seq: number,
   ) {
+    applyPragmas(db);
     this.st = new Statements(db);
     this.applier = new Applier(this.st);
     this.currentSeq = seq;
@@ -115,8 +123,13 @@ export class Store {
   }
 
   /** Journals the items durably, applies them, and resolves once both are done. */
-  commit(items: CommitItem[]): Promise<ApplyResult[]> {
-    if (this.closed || !this.journal) return Promise.reject(new Error(this.closed ? 'store is closed' : 'store is read-only'));
+  async commit(items: CommitItem[]): Promise<ApplyResult[]> {
+    if (this.closed || !this.journal) throw new Error(this.closed ? 'store is closed' : 'store is read-only');
+    // Compression runs in libuv's thread pool, beside the main thread's parsing and inserts.
+    await Promise.all(items.map(async (item) => {
+      if (item.header.kind === 'lines' && !item.packed) item.packed = await packLines(item.body);
+    }));
+    if (this.closed) throw new Error('store is closed');
     return new Promise((resolve, reject) => {
       this.queue.push({ items, resolve, reject });
       if (!this.draining) {
@@ -133,15 +146,17 @@ export class Store {
     this.draining = false;
     if (batch.length === 0 || !this.journal) return;
     let records: JournalRecord[];
+    const items = batch.flatMap((p) => p.items);
     try {
-      records = this.journal.append(batch.flatMap((p) => p.items));
+      records = this.journal.append(items);
     } catch (err) {
       const error = new Error(`could not write the journal: ${(err as Error).message}`);
       for (const p of batch) p.reject(error);
       return;
     }
-    const results = this.applyAll(records);
+    const results = this.applyAll(records, items.map((i) => i.packed));
     this.dirty = true;
+    this.lastCommitAt = this.now();
     let i = 0;
     for (const p of batch) {
       p.resolve(results.slice(i, i + p.items.length));
@@ -150,13 +165,13 @@ export class Store {
     for (const result of results) for (const message of result.push) this.emit(message);
   }
 
-  private applyAll(records: JournalRecord[]): ApplyResult[] {
+  private applyAll(records: JournalRecord[], packed: (Buffer | undefined)[] = []): ApplyResult[] {
     const results: ApplyResult[] = [];
     this.db.exec('BEGIN');
-    for (const record of records) {
+    for (const [i, record] of records.entries()) {
       this.db.exec('SAVEPOINT rec');
       try {
-        results.push(this.applier.apply(record));
+        results.push(this.applier.apply(record, packed[i]));
         this.db.exec('RELEASE rec');
       } catch (err) {
         this.db.exec('ROLLBACK TO rec');
@@ -189,8 +204,13 @@ export class Store {
 
   private async maybeSnapshot(): Promise<void> {
     if (!this.journal || this.snapshotting || !this.dirty) return;
-    const big = this.journal.segmentBytes > (this.opts.snapshotJournalBytes ?? 128 * 1024 * 1024);
-    const old = this.now() - this.lastSnapshotAt > (this.opts.snapshotEveryMs ?? 10 * 60_000);
+    const limit = this.opts.snapshotJournalBytes ?? 128 * 1024 * 1024;
+    const bytes = this.journal.segmentBytes;
+    // An export copies the whole database and stalls ingest: wait for a quiet moment
+    // unless the journal (the replay after a crash) has grown far past its limit.
+    const quiet = this.now() - this.lastCommitAt > QUIET_MS;
+    const big = bytes > limit * 4 || (bytes > limit && quiet);
+    const old = quiet && this.now() - this.lastSnapshotAt > (this.opts.snapshotEveryMs ?? 10 * 60_000);
     if (big || old) await this.snapshot().catch((err: Error) => this.opts.log(`snapshot failed: ${err.message}`));
   }
 
@@ -216,6 +236,7 @@ export class Store {
     this.lastSnapshotAt = this.now();
     const image = this.db.export();
     this.st.forget();
+    applyPragmas(this.db);
     const { dbPath } = this.opts;
     const tmp = `${dbPath}.tmp`;
     try {

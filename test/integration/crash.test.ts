@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import initSqlJs from 'sql.js';
 import type { IngestStatus } from '../../agent/api/types';
+import { unpackLines } from '../../agent/store/pack';
 import { eventually, sleep, startAgent, workspace, type AgentProcess } from './harness';
 
 const TOTAL = 6000;
@@ -51,7 +52,7 @@ test('kill -9 while a writer appends, then restart: every line stored exactly on
   const db = new SQL.Database(readFileSync(join(ws.dataDir, 'genmon.db')));
   const seen = new Map<number, number>();
   for (const [body] of db.exec('SELECT body FROM raw_chunks')[0].values) {
-    for (const text of Buffer.from(body as Uint8Array).toString('utf8').split('\n')) {
+    for (const text of unpackLines(body as Uint8Array).toString('utf8').split('\n')) {
       if (!text) continue;
       const n = (JSON.parse(text) as { n: number }).n;
       seen.set(n, (seen.get(n) ?? 0) + 1);
