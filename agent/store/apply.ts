@@ -91,14 +91,44 @@ export class Applier {
     modifications: new BulkInsert('modifications', ['run_id', 'ts', 'files_changed', 'lines_changed', 'description']),
   };
 
+  /**
+   * Phase starts and ends, upserted in order at the end of the record: a start
+   * opens an attempt (and never reopens an ended one), an end closes it.
+   */
+  private readonly phaseRows = new BulkInsert(
+    'phases',
+    ['run_id', 'phase', 'attempt', 'status', 'started_at', 'ended_at', 'duration_ms'],
+    `ON CONFLICT(run_id, phase, attempt) DO UPDATE SET
+       status = CASE WHEN excluded.status = 'running' THEN phases.status ELSE excluded.status END,
+       started_at = CASE WHEN excluded.status = 'running' THEN excluded.started_at ELSE COALESCE(phases.started_at, excluded.started_at) END,
+       ended_at = COALESCE(excluded.ended_at, phases.ended_at),
+       duration_ms = COALESCE(excluded.duration_ms, phases.duration_ms)`,
+  );
+  /** The phase each run was last seen in, written once per run at the end of the record. */
+  private readonly currentPhase = new Map<string, string>();
+
   constructor(private readonly st: Statements) {
     this.runs = new RunCache(st);
+  }
+
+  private flushDerived(): void {
+    this.phaseRows.flush(this.st);
+    for (const bulk of Object.values(this.bulk)) bulk.flush(this.st);
+    if (this.currentPhase.size > 0) {
+      this.st.run(
+        `UPDATE runs SET current_phase = j.value ->> 1 FROM json_each(?) AS j WHERE runs.run_id = j.value ->> 0`,
+        [JSON.stringify([...this.currentPhase])],
+      );
+      this.currentPhase.clear();
+    }
   }
 
   /** After a rolled-back record: the caches may hold what the database does not. */
   forgetCaches(): void {
     this.runs.clear();
     for (const bulk of Object.values(this.bulk)) bulk.clear();
+    this.phaseRows.clear();
+    this.currentPhase.clear();
   }
 
   /** `packed` is the body already compressed for the archive, when the caller has it. */
@@ -180,7 +210,7 @@ export class Applier {
       }
       this.derive(event as KnownEvent, parsed.ts, src.id, lineNo, touchedRuns, push);
     }
-    for (const bulk of Object.values(this.bulk)) bulk.flush(this.st);
+    this.flushDerived();
     this.st.run(
       'INSERT INTO raw_chunks (source_id, start, end, first_line, lines, accepted, received_at, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
       [src.id, start, end, src.lines + 1, lineNo - src.lines, accepted, at, packed],
@@ -215,13 +245,9 @@ export class Applier {
       case 'phase.started': {
         const phases = this.runs.phases(runId, () => this.loadPhases(runId));
         const attempt = e.attempt ?? (phases.get(e.phase)?.attempt ?? 0) + 1;
-        this.st.run(
-          `INSERT INTO phases (run_id, phase, attempt, status, started_at) VALUES (?, ?, ?, 'running', ?)
-           ON CONFLICT(run_id, phase, attempt) DO UPDATE SET started_at = excluded.started_at`,
-          [runId, e.phase, attempt, ts],
-        );
+        this.phaseRows.add([runId, e.phase, attempt, 'running', ts, null, null]);
         if (attempt >= (phases.get(e.phase)?.attempt ?? 0)) phases.set(e.phase, { attempt, startedAt: ts, open: true });
-        this.st.run('UPDATE runs SET current_phase = ? WHERE run_id = ?', [e.phase, runId]);
+        this.currentPhase.set(runId, e.phase);
         if (push.length < MAX_PUSHED_PER_RECORD) {
           push.push({ type: 'phase', runId, phase: { phase: e.phase, attempt, status: 'running', startedAt: ts, endedAt: null, durationMs: null } });
         }
@@ -232,14 +258,9 @@ export class Applier {
         const latest = phases.get(e.phase);
         const attempt = e.attempt ?? (latest?.open ? latest.attempt : (latest?.attempt ?? 0) + 1);
         const startedAt = latest && latest.attempt === attempt && latest.startedAt !== null ? latest.startedAt : ts - e.duration_ms;
-        this.st.run(
-          `INSERT INTO phases (run_id, phase, attempt, status, started_at, ended_at, duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?)
-           ON CONFLICT(run_id, phase, attempt) DO UPDATE SET status = excluded.status, ended_at = excluded.ended_at,
-             duration_ms = excluded.duration_ms, started_at = COALESCE(phases.started_at, excluded.started_at)`,
-          [runId, e.phase, attempt, e.status, ts - e.duration_ms, ts, e.duration_ms],
-        );
+        this.phaseRows.add([runId, e.phase, attempt, e.status, ts - e.duration_ms, ts, e.duration_ms]);
         if (attempt >= (latest?.attempt ?? 0)) phases.set(e.phase, { attempt, startedAt, open: false });
-        this.st.run('UPDATE runs SET current_phase = ? WHERE run_id = ?', [e.phase, runId]);
+        this.currentPhase.set(runId, e.phase);
         if (push.length < MAX_PUSHED_PER_RECORD) {
           push.push({ type: 'phase', runId, phase: { phase: e.phase, attempt, status: e.status, startedAt, endedAt: ts, durationMs: e.duration_ms } });
         }
@@ -317,6 +338,8 @@ export class Applier {
 
   /** The latest attempt of each phase of a run, from the database (a run the cache no longer holds). */
   private loadPhases(runId: string): Map<string, PhaseAttempt> {
+    // Rows still gathered for this record must be in the table before it is read.
+    this.phaseRows.flush(this.st);
     const out = new Map<string, PhaseAttempt>();
     for (const row of this.st.all<{ phase: string; attempt: number; status: string; started_at: number | null }>(
       'SELECT phase, attempt, status, started_at FROM phases WHERE run_id = ? ORDER BY attempt',

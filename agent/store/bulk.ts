@@ -12,9 +12,11 @@ export class BulkInsert {
   private rows: SqlValue[][] = [];
   private readonly sql: string;
 
-  constructor(table: string, columns: readonly string[]) {
+  /** `onConflict`: an upsert clause; rows are applied in the order they were added. */
+  constructor(table: string, columns: readonly string[], onConflict = '') {
     const values = columns.map((_c, i) => `value ->> ${i}`).join(', ');
-    this.sql = `INSERT INTO ${table} (${columns.join(', ')}) SELECT ${values} FROM json_each(?)`;
+    // "WHERE true" keeps SQLite from reading ON CONFLICT as a join constraint.
+    this.sql = `INSERT INTO ${table} (${columns.join(', ')}) SELECT ${values} FROM json_each(?) WHERE true ${onConflict}`;
   }
 
   add(row: SqlValue[]): void {

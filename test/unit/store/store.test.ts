@@ -1,0 +1,90 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { Queries } from '../../../agent/store/queries';
+import { Store } from '../../../agent/store/store';
+
+const T0 = Date.UTC(2026, 10, 25, 10);
+
+let clock = 0;
+
+/** Events one second apart, the clock running on across calls. */
+function lines(events: Record<string, unknown>[]): Buffer {
+  return Buffer.from(events.map((e) => `${JSON.stringify({ ts: T0 + (clock++ % 1000) * 1000, ...e })}\n`).join(''));
+}
+
+async function withStore(fn: (store: Store, commit: (events: Record<string, unknown>[]) => Promise<void>, dbPath: string) => Promise<void>) {
+  const dir = mkdtempSync(join(tmpdir(), 'genmon-store-'));
+  const dbPath = join(dir, 'genmon.db');
+  let offset = 0;
+  clock = 0;
+  const store = await Store.open({ dbPath, log: () => undefined, now: () => T0 + 3600_000 });
+  const commit = async (events: Record<string, unknown>[]) => {
+    const body = lines(events);
+    await store.commit([{ header: { kind: 'lines', at: T0 + 3600_000, src: { key: '1:1', path: '/logs/a.jsonl', fingerprint: null }, start: offset, end: offset + body.length, size: offset + body.length }, body }]);
+    offset += body.length;
+  };
+  try {
+    await fn(store, commit, dbPath);
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test('phase attempts: a retried phase gets attempt 2; starts and ends pair up within and across records', () =>
+  withStore(async (store, commit) => {
+    await commit([
+      { run_id: 'r', type: 'run.started' },
+      { run_id: 'r', type: 'phase.started', phase: 'codegen' },
+      { run_id: 'r', type: 'phase.ended', phase: 'codegen', status: 'failed', duration_ms: 900 },
+      { run_id: 'r', type: 'phase.started', phase: 'codegen' },
+    ]);
+    await commit([
+      { run_id: 'r', type: 'phase.ended', phase: 'codegen', status: 'ok', duration_ms: 1500 },
+      { run_id: 'r', type: 'phase.ended', phase: 'deployment', status: 'skipped', duration_ms: 0 },
+    ]);
+    const detail = new Queries(store.st).run('r')!;
+    const rows = detail.phases.map((p) => [p.phase, p.attempt, p.status, p.durationMs, p.startedAt! - T0]);
+    assert.deepEqual(rows, [
+      ['codegen', 1, 'failed', 900, 1000],
+      ['codegen', 2, 'ok', 1500, 3000],
+      ['deployment', 1, 'skipped', 0, 5000],
+    ]);
+    assert.equal(detail.run.currentPhase, 'deployment');
+  }));
+
+test('a store reopened after close has the same rows, and a run cache miss reads the database', () =>
+  withStore(async (store, commit, dbPath) => {
+    await commit([
+      { run_id: 'a', type: 'run.started' },
+      { run_id: 'a', type: 'phase.started', phase: 'blueprint' },
+    ]);
+    await store.snapshot();
+    const again = await Store.open({ dbPath: `${dbPath}`, log: () => undefined, readOnly: true });
+    try {
+      assert.deepEqual(new Queries(again.st).run('a')?.phases.map((p) => p.status), ['running']);
+    } finally {
+      again.db.close();
+    }
+    await commit([{ run_id: 'a', type: 'phase.ended', phase: 'blueprint', status: 'ok', duration_ms: 10 }]);
+    assert.deepEqual(new Queries(store.st).run('a')?.phases.map((p) => [p.attempt, p.status]), [[1, 'ok']]);
+  }));
+
+test('model inferences, API requests and DB queries land in their tables with their fields', () =>
+  withStore(async (store, commit) => {
+    await commit([
+      { run_id: 'm', type: 'run.started' },
+      { run_id: 'm', type: 'model.inference', model: 'gpt-4o', latency_ms: 812.5, queue_ms: 20, batch_size: 4, input_tokens: 1000, output_tokens: 250, phase: 'codegen' },
+      { run_id: 'm', type: 'api.request', route: '/generate', method: 'POST', status_code: 502, duration_ms: 30 },
+      { run_id: 'm', type: 'db.query', operation: 'select', duration_ms: 3.5, pool_in_use: 4, pool_size: 10, deadlock: true },
+      { run_id: 'm', type: 'run.ended', status: 'success', duration_ms: 5000 },
+    ]);
+    const detail = new Queries(store.st).run('m')!;
+    assert.deepEqual(detail.inferences, [{ ts: T0 + 1000, model: 'gpt-4o', phase: 'codegen', latencyMs: 812.5, queueMs: 20, batchSize: 4, inputTokens: 1000, outputTokens: 250 }]);
+    assert.deepEqual(store.st.all('SELECT route, method, status_code, duration_ms FROM api_requests'), [{ route: '/generate', method: 'POST', status_code: 502, duration_ms: 30 }]);
+    assert.deepEqual(store.st.all('SELECT operation, duration_ms, pool_in_use, pool_size, deadlock FROM db_queries'), [{ operation: 'select', duration_ms: 3.5, pool_in_use: 4, pool_size: 10, deadlock: 1 }]);
+    assert.equal(detail.run.status, 'success');
+  }));
