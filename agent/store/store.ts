@@ -73,7 +73,6 @@ export class Store {
   private closed = false;
 
   private constructor(
-    private readonly SQL: SqlJsStatic,
     readonly db: Database,
     private readonly journal: Journal | null,
     private readonly opts: StoreOptions,
@@ -94,7 +93,7 @@ export class Store {
     const chosen = chooseGeneration(SQL, opts);
     const journalDir = `${opts.dbPath}.journal`;
     const journal = opts.readOnly ? null : new Journal(journalDir);
-    const store = new Store(SQL, chosen.db, journal, opts, chosen.seq);
+    const store = new Store(chosen.db, journal, opts, chosen.seq);
     if (chosen.lost && journal) {
       const first = journal.firstSeq();
       if (first !== null && first > 1) {

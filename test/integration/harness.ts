@@ -4,6 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { after, before } from 'node:test';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -157,4 +158,22 @@ export function openStream(d: DiscoveryFile): { messages: PushMessage[]; next(pr
 /** A JSON line of the log format, `ts` now unless given. */
 export function line(event: Record<string, unknown>): string {
   return `${JSON.stringify({ ts: new Date().toISOString(), ...event })}\n`;
+}
+
+/**
+ * One agent on one workspace for a whole test file, started before its
+ * tests and stopped after them. `ctx.agent` may be replaced by a test that
+ * restarts it.
+ */
+export function agentPerFile(extra: string[] = []): { ws: Workspace; agent: AgentProcess } {
+  const ctx = {} as { ws: Workspace; agent: AgentProcess };
+  before(async () => {
+    ctx.ws = workspace();
+    ctx.agent = await startAgent(ctx.ws, extra);
+  });
+  after(async () => {
+    await ctx.agent?.stop();
+    ctx.ws?.dispose();
+  });
+  return ctx;
 }

@@ -1,27 +1,16 @@
 import assert from 'node:assert/strict';
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import type { IngestStatus, PushMessage, RunDetail, RunSummary, Summary } from '../../agent/api/types';
-import { eventually, line, openStream, startAgent, workspace, type AgentProcess, type Workspace } from './harness';
+import { agentPerFile, eventually, line, openStream } from './harness';
 
-let ws: Workspace;
-let agent: AgentProcess;
-
-before(async () => {
-  ws = workspace();
-  agent = await startAgent(ws);
-});
-
-after(async () => {
-  await agent?.stop();
-  ws?.dispose();
-});
+const ctx = agentPerFile();
 
 test('appended lines come back through the API and the push stream', async () => {
-  const stream = openStream(agent.discovery!);
+  const stream = openStream(ctx.agent.discovery!);
   await stream.next((m) => m.type === 'hello');
-  const file = join(ws.logDir, 'app.jsonl');
+  const file = join(ctx.ws.logDir, 'app.jsonl');
   appendFileSync(file, line({ run_id: 'r1', type: 'run.started', app: 'shop', project_type: 'spa', template: 'react-vite', features: ['auth'], user_id: 'u1', session_id: 's1' }));
   appendFileSync(file, line({ run_id: 'r1', type: 'phase.started', phase: 'blueprint' }));
   appendFileSync(file, line({ run_id: 'r1', type: 'phase.ended', phase: 'blueprint', status: 'ok', duration_ms: 1200 }));
@@ -35,7 +24,7 @@ test('appended lines come back through the API and the push stream', async () =>
   await stream.next((m) => m.type === 'error' && m.error.message === 'lint failed');
   stream.close();
 
-  const runs = await agent.get<RunSummary[]>('/runs');
+  const runs = await ctx.agent.get<RunSummary[]>('/runs');
   assert.equal(runs.length, 1);
   assert.equal(runs[0].runId, 'r1');
   assert.equal(runs[0].status, 'failed');
@@ -44,14 +33,14 @@ test('appended lines come back through the API and the push stream', async () =>
   assert.equal(runs[0].source?.path, file);
   assert.equal(runs[0].source?.line, 1);
 
-  const detail = await agent.get<RunDetail>('/runs/r1');
+  const detail = await ctx.agent.get<RunDetail>('/runs/r1');
   assert.equal(detail.phases.length, 1);
   assert.equal(detail.phases[0].durationMs, 1200);
   assert.equal(detail.inferences[0].model, 'gpt-4o');
   assert.equal(detail.errors[0].stack, 'at x\nat y');
   assert.deepEqual(detail.errors[0].context, { file: 'a.ts' });
 
-  const summary = await agent.get<Summary>('/summary');
+  const summary = await ctx.agent.get<Summary>('/summary');
   assert.equal(summary.attempts, 1);
   assert.equal(summary.failures, 1);
   assert.equal(summary.successRate, 0);
@@ -61,13 +50,13 @@ test('appended lines come back through the API and the push stream', async () =>
 
 test('a new file in a new subdirectory is picked up without a restart', async () => {
   const { mkdirSync } = await import('node:fs');
-  mkdirSync(join(ws.logDir, 'nested', 'deeper'), { recursive: true });
-  writeFileSync(join(ws.logDir, 'nested', 'deeper', 'late.jsonl'), line({ run_id: 'late', type: 'run.started', app: 'late' }));
-  await eventually(async () => (await agent.get<RunSummary[]>('/runs')).some((r) => r.runId === 'late'), 'the late run');
+  mkdirSync(join(ctx.ws.logDir, 'nested', 'deeper'), { recursive: true });
+  writeFileSync(join(ctx.ws.logDir, 'nested', 'deeper', 'late.jsonl'), line({ run_id: 'late', type: 'run.started', app: 'late' }));
+  await eventually(async () => (await ctx.agent.get<RunSummary[]>('/runs')).some((r) => r.runId === 'late'), 'the late run');
 });
 
 test('bad lines are counted per reason with examples, and later lines still arrive', async () => {
-  const file = join(ws.logDir, 'bad.jsonl');
+  const file = join(ctx.ws.logDir, 'bad.jsonl');
   const future = new Date(Date.now() + 3600_000).toISOString();
   const chunks: (string | Buffer)[] = [
     '{not json\n',
@@ -80,8 +69,8 @@ test('bad lines are counted per reason with examples, and later lines still arri
     line({ run_id: 'good-after-bad', type: 'run.started', app: 'fine' }),
   ];
   for (const c of chunks) appendFileSync(file, c);
-  await eventually(async () => (await agent.get<RunSummary[]>('/runs')).some((r) => r.runId === 'good-after-bad'), 'the good line after the bad ones');
-  const status = await agent.get<IngestStatus>('/ingest');
+  await eventually(async () => (await ctx.agent.get<RunSummary[]>('/runs')).some((r) => r.runId === 'good-after-bad'), 'the good line after the bad ones');
+  const status = await ctx.agent.get<IngestStatus>('/ingest');
   for (const reason of ['malformed_json', 'not_an_object', 'oversized', 'invalid_utf8', 'wrong_type', 'unknown_run', 'future_timestamp']) {
     assert.equal(status.badLines[reason], 1, `one ${reason} line (have ${JSON.stringify(status.badLines)})`);
     const example = status.examples.find((e) => e.reason === reason);
@@ -97,12 +86,12 @@ test('bad lines are counted per reason with examples, and later lines still arri
 });
 
 test('a partial last line waits for its newline', async () => {
-  const file = join(ws.logDir, 'partial.jsonl');
+  const file = join(ctx.ws.logDir, 'partial.jsonl');
   const full = line({ run_id: 'partial-run', type: 'run.started', app: 'p' });
   appendFileSync(file, full.slice(0, 20));
   await new Promise((r) => setTimeout(r, 600));
-  const before = await agent.get<IngestStatus>('/ingest');
+  const before = await ctx.agent.get<IngestStatus>('/ingest');
   assert.equal(before.badLines.malformed_json ?? 0, 1, 'the half line was not parsed as a line');
   appendFileSync(file, full.slice(20));
-  await eventually(async () => (await agent.get<RunSummary[]>('/runs')).some((r) => r.runId === 'partial-run'), 'the completed line');
+  await eventually(async () => (await ctx.agent.get<RunSummary[]>('/runs')).some((r) => r.runId === 'partial-run'), 'the completed line');
 });
