@@ -82,8 +82,20 @@ export class Tailer {
 
   async start(): Promise<void> {
     this.checkpoints = this.opts.store.checkpoints();
-    await this.pass(true);
-    await this.reviveRotated();
+    // Watch events arrive as soon as the first scan sets up watchers; they must wait
+    // for this first pass, or two passes would read the same bytes at once.
+    this.running = true;
+    try {
+      await this.pass(true);
+      await this.reviveRotated();
+    } finally {
+      this.running = false;
+      for (const resolve of this.idle.splice(0)) resolve();
+    }
+    if (this.again) {
+      this.again = false;
+      this.schedule();
+    }
     this.timer = setInterval(() => this.schedule(), Math.min(this.scanEveryMs, 1000)).unref();
   }
 
