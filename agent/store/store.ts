@@ -162,6 +162,14 @@ export class Store {
       i += p.items.length;
     }
     for (const result of results) for (const message of result.push) this.emit(message);
+    // One summary per group commit, so a client can refresh counts even when a big
+    // record carried more runs than are pushed one by one.
+    const lineRecords = records.filter((r) => r.header.kind === 'lines' || r.header.kind === 'skip');
+    if (lineRecords.length > 0) {
+      const sources = new Set(lineRecords.map((r) => (r.header as { src: { key: string } }).src.key));
+      const sum = (k: 'lines' | 'bad') => results.reduce((n, r) => n + r[k], 0);
+      this.emit({ type: 'ingest', lines: sum('lines'), bad: sum('bad'), sources: sources.size });
+    }
   }
 
   private applyAll(records: JournalRecord[], packed: (Buffer | undefined)[] = []): ApplyResult[] {

@@ -22,6 +22,8 @@ test('appended lines come back through the API and the push stream', async () =>
   assert.equal(pushed.type, 'run');
   await stream.next((m) => m.type === 'phase' && m.runId === 'r1' && m.phase.status === 'ok');
   await stream.next((m) => m.type === 'error' && m.error.message === 'lint failed');
+  const ingest = await stream.next((m) => m.type === 'ingest');
+  assert.ok(ingest.type === 'ingest' && ingest.lines >= 1 && ingest.bad === 0 && ingest.sources === 1);
   stream.close();
 
   const runs = await ctx.agent.get<RunSummary[]>('/runs');
