@@ -10,6 +10,11 @@ import { registerRoutes } from './api/routes';
 import { ApiServer } from './api/server';
 import type { DiscoveryFile, Health, MountUsage, Sample } from './api/types';
 import type { AgentConfig } from './config';
+import { effectiveRules } from './alerts/builtin';
+import { storeEvaluator } from './alerts/evaluator';
+import type { AlertRule } from './alerts/rules-file';
+import { parseRulesFile } from './alerts/rules-file';
+import { AlertService } from './alerts/service';
 import { acquireLock } from './lock';
 import { createSampler } from './sampler';
 import { Queries } from './store/queries';
@@ -69,9 +74,19 @@ export async function startAgent(config: AgentConfig, log: (message: string) => 
     });
     const token = randomBytes(32).toString('base64url');
     const server = new ApiServer({ token, host: config.host, port: config.port, log, hello: () => ({ type: 'hello', health: health() }) });
+    let latestSample: Sample | null = queries.latestSample();
+    const alerts = new AlertService({
+      rules: loadRules(config.rulesFile, log),
+      evaluator: storeEvaluator({ queries, latestSample: () => latestSample, latestMounts: () => queries.latestMounts() }),
+      store,
+      push: (m) => server.push(m),
+      log,
+      webhook: config.webhookUrl ? { url: config.webhookUrl } : undefined,
+    });
     registerRoutes(server, {
       queries,
       health,
+      alerts: () => alerts.active(),
       now: Date.now,
       setGroupStatus: async (fingerprint, status) => {
         await store.commit([{ header: { kind: 'groupStatus', at: Date.now(), fingerprint, status }, body: Buffer.alloc(0) }]);
@@ -81,7 +96,12 @@ export async function startAgent(config: AgentConfig, log: (message: string) => 
     });
     const url = await server.listen();
     cleanups.push(() => server.close());
-    store.onPush((message) => server.push(message));
+    store.onPush((message) => {
+      server.push(message);
+      if (message.type === 'ingest' || message.type === 'errorGroup') alerts.evaluateSoon();
+    });
+    alerts.start();
+    cleanups.push(() => alerts.stop());
 
     const tailer = new Tailer({ dirs: config.logDirs, store, log });
     await tailer.start();
@@ -105,6 +125,7 @@ export async function startAgent(config: AgentConfig, log: (message: string) => 
         intervalMs: config.intervalMs,
         mountIntervalMs: config.mountIntervalMs,
         onSample: (sample) => {
+          latestSample = sample;
           server.push({ type: 'sample', sample });
           pending.push(sample);
           if (pending.length * config.intervalMs >= SAMPLE_BATCH_MS) void flush();
@@ -134,6 +155,22 @@ export async function startAgent(config: AgentConfig, log: (message: string) => 
     await stop();
     throw err;
   }
+}
+
+/** Built-in rules, overridden and extended by the rules file; a file with errors is reported and left out. */
+function loadRules(file: string | null, log: (m: string) => void): AlertRule[] {
+  if (!file) return effectiveRules([]);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    log(`rules file ${file}: ${(err as Error).message}; using the built-in rules`);
+    return effectiveRules([]);
+  }
+  const { rules, errors } = parseRulesFile(text, file);
+  for (const e of errors) log(`rules file ${file}:${e.line ?? '?'}:${e.column ?? '?'}: ${e.message}`);
+  if (errors.length > 0) log(`rules file ${file} has errors; using the built-in rules only`);
+  return effectiveRules(rules);
 }
 
 function writeDiscovery(config: AgentConfig, file: DiscoveryFile): void {

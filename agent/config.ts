@@ -21,10 +21,14 @@ export interface AgentConfig {
   demo: boolean;
   /** Demo runs started per minute. */
   demoRatePerMinute: number;
+  /** Alert rules file (YAML or JSON); null: the built-in rules only. */
+  rulesFile: string | null;
+  /** Where alert notifications are POSTed (Slack-compatible), if anywhere. */
+  webhookUrl: string | null;
 }
 
 /** What flags and the config file may set; every key optional. */
-export type ConfigInput = Partial<Omit<AgentConfig, 'host'>> & { config?: string };
+export type ConfigInput = Partial<Omit<AgentConfig, 'host' | 'rulesFile' | 'webhookUrl'>> & { config?: string; rulesFile?: string; webhookUrl?: string };
 
 export const DEFAULTS = {
   logDirs: ['.genmon/runs'],
@@ -32,6 +36,7 @@ export const DEFAULTS = {
   mountIntervalMs: 60_000,
   port: 0,
   demoRatePerMinute: 12,
+  rulesFiles: ['.genmon/alerts.yaml', '.genmon/alerts.yml', '.genmon/alerts.json'],
 } as const;
 
 export class ConfigError extends Error {}
@@ -44,6 +49,8 @@ function fromEnv(env: NodeJS.ProcessEnv): ConfigInput {
   if (env.GENMON_INTERVAL_MS) out.intervalMs = Number(env.GENMON_INTERVAL_MS);
   if (env.GENMON_PORT) out.port = Number(env.GENMON_PORT);
   if (env.GENMON_CONFIG) out.config = env.GENMON_CONFIG;
+  if (env.GENMON_RULES) out.rulesFile = env.GENMON_RULES;
+  if (env.GENMON_WEBHOOK_URL) out.webhookUrl = env.GENMON_WEBHOOK_URL;
   return out;
 }
 
@@ -57,6 +64,8 @@ const FILE_KEYS: Record<string, 'string' | 'number' | 'boolean' | 'string[]'> = 
   sampler: 'boolean',
   demo: 'boolean',
   demoRatePerMinute: 'number',
+  rulesFile: 'string',
+  webhookUrl: 'string',
 };
 
 /** Reads and checks a config file; unknown keys and wrong types are errors naming the key. */
@@ -105,5 +114,17 @@ export function resolveConfig(flags: ConfigInput, env: NodeJS.ProcessEnv = proce
     sampler: pick('sampler') ?? true,
     demo: pick('demo') ?? false,
     demoRatePerMinute: positive('demo rate', pick('demoRatePerMinute') ?? DEFAULTS.demoRatePerMinute, 0.1),
+    rulesFile: rulesFile(pick('rulesFile'), cwd),
+    webhookUrl: pick('webhookUrl') ?? null,
   };
+}
+
+/** An explicit rules file must exist; by default the workspace's `.genmon/alerts.yaml` or `.json` is used when present. */
+function rulesFile(explicit: string | undefined, cwd: string): string | null {
+  if (explicit) {
+    const path = resolve(cwd, explicit);
+    if (!existsSync(path)) throw new ConfigError(`rules file ${path} does not exist`);
+    return path;
+  }
+  return DEFAULTS.rulesFiles.map((f) => resolve(cwd, f)).find((p) => existsSync(p)) ?? null;
 }

@@ -4,7 +4,7 @@ import type { Queries } from '../store/queries';
 import { ERROR_CATEGORIES, SEVERITIES } from '../ingest/events';
 import type { ApiServer, Query } from './server';
 import { enumParam, HttpError, intParam } from './server';
-import { ERROR_GROUP_STATUSES, type Actions, type Endpoints, type ErrorGroupStatus, type Health, type RunStatus } from './types';
+import { ERROR_GROUP_STATUSES, type Actions, type AlertView, type Endpoints, type ErrorGroupStatus, type Health, type RunStatus } from './types';
 
 const DAY = 24 * 3600_000;
 const RUN_STATUSES: readonly RunStatus[] = ['running', 'success', 'failed', 'partial'];
@@ -13,6 +13,8 @@ export interface RouteDeps {
   queries: Queries;
   health: () => Health;
   now: () => number;
+  /** Pending and firing alerts. */
+  alerts: () => AlertView[];
   /** Journals a user's change of an error group's status. */
   setGroupStatus: (fingerprint: string, status: ErrorGroupStatus) => Promise<void>;
 }
@@ -26,7 +28,7 @@ function range(query: Query, now: number): { from: number; to: number } {
 
 type Answer<P extends keyof Endpoints> = Endpoints[P]['response'];
 
-export function registerRoutes(server: ApiServer, { queries, health, now, setGroupStatus }: RouteDeps): void {
+export function registerRoutes(server: ApiServer, { queries, health, alerts, now, setGroupStatus }: RouteDeps): void {
   server.get('/health', (): Answer<'/health'> => health());
   server.get('/summary', (q): Answer<'/summary'> => queries.summary(range(q, now())));
   server.get('/runs', (q): Answer<'/runs'> =>
@@ -73,6 +75,7 @@ export function registerRoutes(server: ApiServer, { queries, health, now, setGro
   server.get('/samples', (q): Answer<'/samples'> =>
     queries.samples({ ...range(q, now()), maxPoints: intParam(q, 'maxPoints', 1000, 2, 100_000) }),
   );
+  server.get('/alerts', (): Answer<'/alerts'> => alerts());
   server.get('/ingest', (): Answer<'/ingest'> => queries.ingest());
   server.get('/report', (q): Answer<'/report'> => {
     const r = range(q, now());

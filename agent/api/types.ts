@@ -278,7 +278,30 @@ export interface Endpoints {
   '/errors/top': { query: { from?: number; to?: number; limit?: number }; response: TopError[] };
   '/samples': { query: { from?: number; to?: number; maxPoints?: number }; response: Sample[] };
   '/ingest': { query: Record<string, never>; response: IngestStatus };
+  '/alerts': { query: Record<string, never>; response: AlertView[] };
   '/report': { query: { from?: number; to?: number }; response: { markdown: string } };
+}
+
+/** A pending or firing alert. */
+export interface AlertView {
+  fingerprint: string;
+  rule: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  state: 'pending' | 'firing';
+  activeAt: number | null;
+  firedAt: number | null;
+  value: number | null;
+}
+
+/** What the notification pipeline sent for a group of alerts. */
+export interface AlertNotification {
+  groupKey: string;
+  groupLabels: Record<string, string>;
+  firing: { fingerprint: string; labels: Record<string, string>; annotations: Record<string, string>; startsAt: number; value: number | null }[];
+  resolved: { fingerprint: string; labels: Record<string, string>; annotations: Record<string, string>; startsAt: number; endsAt: number | null }[];
+  reason: 'new' | 'changed' | 'repeat';
+  at: number;
 }
 
 /** POST endpoints: JSON body in, JSON out. */
@@ -293,6 +316,8 @@ export type PushMessage =
   | { type: 'phase'; runId: string; phase: PhaseRecord }
   | { type: 'error'; error: ErrorRecord }
   | { type: 'errorGroup'; group: ErrorGroup }
+  | { type: 'alert'; alert: AlertView; transition: 'pending' | 'firing' | 'resolved' | 'cleared' }
+  | { type: 'notification'; notification: AlertNotification }
   | { type: 'sample'; sample: Sample }
   | { type: 'ingest'; lines: number; bad: number; sources: number };
 

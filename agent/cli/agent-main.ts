@@ -21,6 +21,8 @@ const program = new Command('genmon-agent')
   .option('--interval <ms>', 'machine sampling interval in ms (env GENMON_INTERVAL_MS; default 1000)', int)
   .option('--port <port>', 'loopback port of the API, 0 for any free port (env GENMON_PORT; default 0)', int)
   .option('--config <file>', 'JSON config file with the same settings (env GENMON_CONFIG; default <data-dir>/config.json)')
+  .option('--rules <file>', 'alert rules file, YAML or JSON (env GENMON_RULES; default .genmon/alerts.yaml or .json if present)')
+  .option('--webhook <url>', 'POST alert notifications here, Slack-compatible JSON (env GENMON_WEBHOOK_URL)')
   .option('--no-sampler', 'do not sample the machine (log ingestion only)')
   .option('--demo', 'also run the demo generator, writing realistic runs into the first log directory')
   .option('--demo-rate <runs-per-minute>', 'how many demo runs start per minute (default 12)', Number)
@@ -35,6 +37,7 @@ with code ${EXIT_ALREADY_RUNNING} and names the running one.`,
 
 const o = program.opts<{
   dataDir?: string; db?: string; logDir?: string[]; interval?: number; port?: number; config?: string; sampler: boolean; demo?: boolean; demoRate?: number;
+  rules?: string; webhook?: string;
 }>();
 
 const flags: ConfigInput = {
@@ -47,6 +50,8 @@ const flags: ConfigInput = {
   sampler: o.sampler === false ? false : undefined,
   demo: o.demo,
   demoRatePerMinute: o.demoRate,
+  rulesFile: o.rules,
+  webhookUrl: o.webhook,
 };
 
 const log = (message: string) => process.stderr.write(`${new Date().toISOString()} ${message}\n`);

@@ -155,6 +155,9 @@ export class Applier {
           [h.status, h.at, h.status, h.at, h.fingerprint],
         );
         return { push: [], lines: 0, bad: 0 };
+      case 'alertState':
+        this.st.run("INSERT OR REPLACE INTO meta (key, value) VALUES ('alert_state', ?)", [record.body.toString('utf8')]);
+        return { push: [], lines: 0, bad: 0 };
       case 'samples':
         return this.applySamples(JSON.parse(record.body.toString('utf8')) as Sample[]);
       case 'mounts':

@@ -28,6 +28,7 @@ export type RecordHeader =
   | { kind: 'skip'; at: number; src: SourceRef; start: number; end: number; size: number; excerpt: string }
   | { kind: 'reset'; at: number; src: SourceRef; reason: 'truncated' | 'replaced' }
   | { kind: 'groupStatus'; at: number; fingerprint: string; status: string }
+  | { kind: 'alertState'; at: number }
   | { kind: 'samples'; at: number }
   | { kind: 'mounts'; at: number };
 

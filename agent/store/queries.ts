@@ -152,6 +152,17 @@ export class Queries {
     return this.st.all(`SELECT * FROM errors WHERE ${where.join(' AND ')} ORDER BY ts DESC, id DESC LIMIT ?`, params).map(errorFromRow);
   }
 
+  /** Runs that ended in the range, by outcome, and runs started in it. */
+  outcomes(range: Range): { success: number; failed: number; partial: number; started: number } {
+    const ended = new Map(
+      this.st
+        .all<{ status: string; n: number }>('SELECT status, COUNT(*) AS n FROM runs WHERE ended_at >= ? AND ended_at <= ? GROUP BY status', [range.from, range.to])
+        .map((r) => [r.status, Number(r.n)]),
+    );
+    const started = Number(this.st.one<{ n: number }>('SELECT COUNT(*) AS n FROM runs WHERE started_at >= ? AND started_at <= ?', [range.from, range.to])?.n ?? 0);
+    return { success: ended.get('success') ?? 0, failed: ended.get('failed') ?? 0, partial: ended.get('partial') ?? 0, started };
+  }
+
   /** Error groups with errors in the range, most recently seen first. */
   errorGroups(opts: Range & { limit: number; status?: string; category?: string; fingerprint?: string }): ErrorGroup[] {
     const where: string[] = [];

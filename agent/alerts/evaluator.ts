@@ -1,0 +1,59 @@
+/** The figures behind each kind of rule, read from the store's queries and the latest sample. */
+import type { MountUsage, Sample } from '../api/types';
+import type { Queries } from '../store/queries';
+import type { Evaluation, Evaluator } from './engine';
+
+export interface EvaluatorDeps {
+  queries: Queries;
+  latestSample: () => Sample | null;
+  latestMounts: () => MountUsage[];
+}
+
+const HOUR = 3600_000;
+
+export function storeEvaluator({ queries, latestSample, latestMounts }: EvaluatorDeps): Evaluator {
+  return (rule, now): Evaluation[] => {
+    const spec = rule.spec;
+    switch (spec.kind) {
+      case 'failure_rate': {
+        const o = queries.outcomes({ from: now - spec.windowMs, to: now });
+        const ended = o.success + o.failed + o.partial;
+        const rate = ended > 0 ? o.failed / ended : null;
+        return [{ labels: {}, holds: rate !== null && ended >= spec.minRuns && rate >= spec.threshold, value: rate }];
+      }
+      case 'phase_p95': {
+        const p = queries.phases({ from: now - spec.windowMs, to: now }).phases[spec.phase];
+        return [{ labels: { phase: spec.phase }, holds: p.count >= spec.minRuns && (p.p95 ?? 0) > spec.thresholdMs, value: p.p95 }];
+      }
+      case 'no_success': {
+        const o = queries.outcomes({ from: now - spec.windowMs, to: now });
+        return [{ labels: {}, holds: o.started >= spec.minAttempts && o.success === 0, value: o.started }];
+      }
+      case 'resource': {
+        if (spec.metric === 'disk') {
+          return latestMounts().map((m) => {
+            const used = m.size > 0 ? (m.used / m.size) * 100 : 0;
+            return { labels: { mount: m.mount }, holds: used >= spec.threshold, value: used };
+          });
+        }
+        const s = latestSample();
+        if (!s) return [];
+        const value = spec.metric === 'cpu' ? s.cpu : s.memTotal > 0 ? (s.memUsed / s.memTotal) * 100 : 0;
+        return [{ labels: {}, holds: value >= spec.threshold, value }];
+      }
+      case 'new_error_group':
+        return queries
+          .errorGroups({ from: now - HOUR, to: now, limit: 50, status: 'new', category: spec.category ?? undefined })
+          .filter((g) => g.firstSeen >= now - HOUR)
+          .map((g) => ({ labels: { group: g.fingerprint, category: g.category }, holds: true, value: g.count, annotations: { message: g.message.slice(0, 300) } }));
+      case 'regressed_error_group':
+        return queries
+          .errorGroups({ from: now - 24 * HOUR, to: now, limit: 50, status: 'regressed' })
+          .map((g) => ({ labels: { group: g.fingerprint, category: g.category }, holds: true, value: g.count, annotations: { message: g.message.slice(0, 300) } }));
+      case 'cost_per_hour':
+      case 'anomaly':
+        // Cost needs the price table and anomaly rules the metric history of the metrics work; until then they hold nothing.
+        return [];
+    }
+  };
+}
