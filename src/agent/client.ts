@@ -1,0 +1,222 @@
+/**
+ * The extension's side of the agent: finds it through its discovery file (or
+ * starts one, detached, so it outlives the window and other windows share
+ * it), holds the push stream open, and reconnects with backoff when the
+ * agent goes away or restarts.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, openSync, readFileSync } from 'node:fs';
+import { request, type ClientRequest } from 'node:http';
+import * as vscode from 'vscode';
+import { agentLogPath, discoveryPath } from '../../agent/api/discovery';
+import { API_PREFIX, type DiscoveryFile, type Endpoints, type Health, type PushMessage } from '../../agent/api/types';
+import { Backoff } from './backoff';
+import type { AgentConnection, ConnectionState } from './connection';
+import { SseParser } from './sse';
+
+export interface AgentClientOptions {
+  extensionUri: vscode.Uri;
+  output: vscode.OutputChannel;
+  settings: () => { dataDir: string; mode: 'auto' | 'external'; logDirs: string[]; intervalMs: number; dbPath: string | null };
+}
+
+const START_TIMEOUT_MS = 15_000;
+
+function readDiscovery(dataDir: string): DiscoveryFile | null {
+  try {
+    return JSON.parse(readFileSync(discoveryPath(dataDir), 'utf8')) as DiscoveryFile;
+  } catch {
+    return null;
+  }
+}
+
+function httpGet(agent: DiscoveryFile, path: string, timeoutMs = 10_000): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${agent.url}${API_PREFIX}${path}`, { headers: { Authorization: `Bearer ${agent.token}` }, timeout: timeoutMs }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        if (res.statusCode !== 200) {
+          let message = text.slice(0, 200);
+          try {
+            message = (JSON.parse(text) as { message: string }).message;
+          } catch {
+            // not JSON
+          }
+          reject(new Error(`agent answered ${res.statusCode} to ${path}: ${message}`));
+          return;
+        }
+        try {
+          resolve(JSON.parse(text));
+        } catch (err) {
+          reject(err as Error);
+        }
+      });
+    });
+    req.on('timeout', () => req.destroy(new Error(`no answer from the agent within ${timeoutMs} ms`)));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+export class AgentClient implements AgentConnection {
+  private current: ConnectionState = { kind: 'noAgent' };
+  private agent: DiscoveryFile | null = null;
+  private stream: ClientRequest | null = null;
+  private retry: NodeJS.Timeout | null = null;
+  private readonly backoff = new Backoff();
+  private readonly stateEmitter = new vscode.EventEmitter<ConnectionState>();
+  private readonly pushEmitter = new vscode.EventEmitter<PushMessage>();
+  private disposed = false;
+  private holdStart = false;
+
+  readonly onDidChangeState = this.stateEmitter.event;
+  readonly onDidPush = this.pushEmitter.event;
+
+  constructor(private readonly opts: AgentClientOptions) {}
+
+  get state(): ConnectionState {
+    return this.current;
+  }
+
+  private setState(state: ConnectionState): void {
+    this.current = state;
+    this.stateEmitter.fire(state);
+  }
+
+  private log(message: string): void {
+    this.opts.output.appendLine(`${new Date().toISOString()} ${message}`);
+  }
+
+  async get<P extends keyof Endpoints>(path: P, query?: Endpoints[P]['query'], params?: Record<string, string>): Promise<Endpoints[P]['response']> {
+    if (!this.agent) throw new Error('not connected to a Genmon agent');
+    let concrete: string = path;
+    for (const [k, v] of Object.entries(params ?? {})) concrete = concrete.replace(`:${k}`, encodeURIComponent(v));
+    const qs = new URLSearchParams();
+    for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined && v !== null) qs.set(k, String(v));
+    const suffix = qs.size > 0 ? `?${qs}` : '';
+    return (await httpGet(this.agent, `${concrete}${suffix}`)) as Endpoints[P]['response'];
+  }
+
+  /**
+   * Connects to the running agent, starting one first when allowed and none
+   * runs. `explicit` (activation, Start Agent) lifts a hold left by Stop Agent,
+   * so a stopped agent is not started again by the reconnect loop.
+   */
+  async connect(explicit = false): Promise<void> {
+    if (this.disposed) return;
+    if (explicit) this.holdStart = false;
+    this.clearRetry();
+    const settings = this.opts.settings();
+    let agent = readDiscovery(settings.dataDir);
+    if (!agent && settings.mode === 'auto' && !this.holdStart) {
+      this.setState({ kind: 'starting' });
+      agent = await this.startAgent();
+    }
+    if (!agent) {
+      this.setState({ kind: 'noAgent' });
+      return;
+    }
+    try {
+      const health = (await httpGet(agent, '/health', 5000)) as Health;
+      this.agent = agent;
+      this.openStream(agent, health);
+    } catch (err) {
+      this.unreachable(`agent at ${agent.url} did not answer: ${(err as Error).message}`);
+    }
+  }
+
+  private openStream(agent: DiscoveryFile, health: Health): void {
+    this.stream?.destroy();
+    const parser = new SseParser();
+    const req = request(`${agent.url}${API_PREFIX}/stream`, { headers: { Authorization: `Bearer ${agent.token}` } }, (res) => {
+      if (res.statusCode !== 200) {
+        res.resume();
+        this.unreachable(`push stream refused with ${res.statusCode}`);
+        return;
+      }
+      this.backoff.reset();
+      this.log(`connected to the agent (pid ${agent.pid}) at ${agent.url}`);
+      this.setState({ kind: 'connected', health });
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        for (const data of parser.push(chunk)) {
+          try {
+            this.pushEmitter.fire(JSON.parse(data) as PushMessage);
+          } catch (err) {
+            this.log(`bad push message: ${(err as Error).message}`);
+          }
+        }
+      });
+      res.on('end', () => this.unreachable('the agent closed the push stream'));
+      res.on('error', (err) => this.unreachable(`push stream failed: ${err.message}`));
+    });
+    req.on('error', (err) => this.unreachable(`push stream failed: ${err.message}`));
+    req.end();
+    this.stream = req;
+  }
+
+  private unreachable(message: string): void {
+    if (this.disposed) return;
+    this.stream?.destroy();
+    this.stream = null;
+    this.agent = null;
+    const delay = this.backoff.next();
+    this.log(`${message}; retrying in ${delay} ms`);
+    this.setState({ kind: 'unreachable', message, retryInMs: delay });
+    this.clearRetry();
+    this.retry = setTimeout(() => void this.connect(), delay);
+  }
+
+  private clearRetry(): void {
+    if (this.retry) clearTimeout(this.retry);
+    this.retry = null;
+  }
+
+  /** Starts the bundled agent detached, then waits for its discovery file. */
+  async startAgent(): Promise<DiscoveryFile | null> {
+    const s = this.opts.settings();
+    mkdirSync(s.dataDir, { recursive: true, mode: 0o700 });
+    const agentJs = vscode.Uri.joinPath(this.opts.extensionUri, 'dist', 'agent.js').fsPath;
+    const args = [agentJs, '--data-dir', s.dataDir, '--interval', String(s.intervalMs), ...s.logDirs.flatMap((d) => ['--log-dir', d])];
+    if (s.dbPath) args.push('--db', s.dbPath);
+    const logFd = openSync(agentLogPath(s.dataDir), 'a', 0o600);
+    this.log(`starting the agent: ${args.slice(1).join(' ')}`);
+    const child = spawn(process.execPath, args, {
+      detached: true,
+      stdio: ['ignore', logFd, logFd],
+      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+    });
+    child.unref();
+    const deadline = Date.now() + START_TIMEOUT_MS;
+    while (Date.now() < deadline) {
+      const found = readDiscovery(s.dataDir);
+      if (found) return found;
+      if (child.exitCode !== null && child.exitCode !== 3) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    this.log(`the agent did not start; see ${agentLogPath(s.dataDir)}`);
+    return readDiscovery(s.dataDir);
+  }
+
+  async stopAgent(): Promise<void> {
+    this.holdStart = true;
+    const agent = readDiscovery(this.opts.settings().dataDir);
+    if (!agent) return;
+    try {
+      process.kill(agent.pid, 'SIGTERM');
+      this.log(`asked the agent (pid ${agent.pid}) to stop`);
+    } catch (err) {
+      this.log(`could not stop pid ${agent.pid}: ${(err as Error).message}`);
+    }
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.clearRetry();
+    this.stream?.destroy();
+    this.stateEmitter.dispose();
+    this.pushEmitter.dispose();
+  }
+}

@@ -1,0 +1,79 @@
+/** The four trees of the Generator Monitor container, fed by the agent's push stream. */
+import * as vscode from 'vscode';
+import type { Sample, Summary } from '../../agent/api/types';
+import type { AgentConnection } from '../agent/connection';
+import { errorTree, overviewNodes, resourceNodes, runDetailNodes, runNode } from './model';
+import { ModelTree } from './tree';
+
+const DAY = 24 * 3600_000;
+
+export interface Trees {
+  runs: vscode.TreeView<unknown>;
+  runsTree: ModelTree;
+}
+
+export function registerViews(context: vscode.ExtensionContext, connection: AgentConnection): Trees {
+  let latestSample: Sample | null = null;
+  let hourSummary: Summary | null = null;
+
+  const overview = new ModelTree(async () => {
+    const s = await connection.get('/summary', { from: Date.now() - DAY });
+    void vscode.commands.executeCommand('setContext', 'genmon.hasRuns', s.attempts > 0 || s.lastRun !== null);
+    return overviewNodes(s);
+  });
+  const runs = new ModelTree(
+    async () => (await connection.get('/runs', { limit: 100 })).map((r) => runNode(r, Date.now())),
+    async (node) => (node.open?.kind === 'run' ? runDetailNodes(await connection.get('/runs/:id', {}, { id: node.open.runId })) : []),
+  );
+  const errors = new ModelTree(async () => errorTree(await connection.get('/errors', { from: Date.now() - DAY, limit: 500 }), Date.now()));
+  const resources = new ModelTree(async () => {
+    hourSummary = await connection.get('/summary', { from: Date.now() - 3600_000 });
+    return resourceNodes(latestSample ?? hourSummary.latestSample, hourSummary);
+  });
+
+  const views = [
+    ['genmon.overview', overview],
+    ['genmon.runs', runs],
+    ['genmon.errors', errors],
+    ['genmon.resources', resources],
+  ] as const;
+  let runsView: vscode.TreeView<unknown> | null = null;
+  for (const [id, tree] of views) {
+    const view = vscode.window.createTreeView(id, { treeDataProvider: tree, showCollapseAll: id !== 'genmon.overview' });
+    tree.setVisible(view.visible);
+    context.subscriptions.push(tree, view, view.onDidChangeVisibility((e) => tree.setVisible(e.visible)));
+    if (id === 'genmon.runs') runsView = view as vscode.TreeView<unknown>;
+  }
+
+  context.subscriptions.push(
+    connection.onDidPush((m) => {
+      switch (m.type) {
+        case 'run':
+        case 'phase':
+        case 'ingest':
+          overview.refresh();
+          runs.refresh();
+          break;
+        case 'error':
+        case 'errorGroup':
+          errors.refresh();
+          overview.refresh();
+          break;
+        case 'sample':
+          latestSample = m.sample;
+          // Resources are redrawn at most every few seconds from the live samples.
+          resources.refresh(3000);
+          break;
+        default:
+          break;
+      }
+    }),
+    connection.onDidChangeState((s) => {
+      if (s.kind === 'connected') for (const [, tree] of views) tree.refresh(0);
+    }),
+    vscode.commands.registerCommand('genmon.refresh', () => {
+      for (const [, tree] of views) tree.refresh(0);
+    }),
+  );
+  return { runs: runsView!, runsTree: runs };
+}

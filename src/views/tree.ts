@@ -1,0 +1,92 @@
+/**
+ * A tree view over `NodeModel`s: fetched when the agent pushes a change
+ * (debounced), never while the view is hidden (it refetches on becoming
+ * visible), never inside `getChildren`.
+ */
+import * as vscode from 'vscode';
+import type { NodeModel } from './model';
+
+export class ModelItem extends vscode.TreeItem {
+  constructor(readonly model: NodeModel) {
+    super(model.label, model.children?.length || model.expandable ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+    this.id = model.id;
+    this.description = model.description;
+    this.tooltip = model.tooltip;
+    this.contextValue = model.contextValue;
+    if (model.icon) this.iconPath = new vscode.ThemeIcon(model.icon.id, model.icon.color ? new vscode.ThemeColor(model.icon.color) : undefined);
+    if (model.open) this.command = { command: 'genmon.open', title: 'Open', arguments: [model.open] };
+  }
+}
+
+export class ModelTree implements vscode.TreeDataProvider<ModelItem>, vscode.Disposable {
+  private roots: ModelItem[] = [];
+  private readonly expanded = new Map<string, ModelItem[]>();
+  private readonly parents = new Map<string, ModelItem>();
+  private readonly changed = new vscode.EventEmitter<ModelItem | undefined>();
+  private timer: NodeJS.Timeout | null = null;
+  private dirty = true;
+  private visible = false;
+  readonly onDidChangeTreeData = this.changed.event;
+
+  constructor(
+    private readonly load: () => Promise<NodeModel[]>,
+    private readonly loadChildren?: (node: NodeModel) => Promise<NodeModel[]>,
+  ) {}
+
+  setVisible(visible: boolean): void {
+    this.visible = visible;
+    if (visible && this.dirty) this.refresh();
+  }
+
+  /** Refetch soon; bursts of pushes become one fetch. */
+  refresh(delayMs = 250): void {
+    this.dirty = true;
+    if (!this.visible || this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.fetch();
+    }, delayMs);
+  }
+
+  private async fetch(): Promise<void> {
+    this.dirty = false;
+    try {
+      const models = await this.load();
+      this.roots = models.map((m) => new ModelItem(m));
+    } catch {
+      this.roots = [];
+    }
+    this.expanded.clear();
+    this.parents.clear();
+    this.changed.fire(undefined);
+  }
+
+  getTreeItem(item: ModelItem): ModelItem {
+    return item;
+  }
+
+  async getChildren(item?: ModelItem): Promise<ModelItem[]> {
+    if (!item) return this.roots;
+    let children = this.expanded.get(item.model.id);
+    if (!children) {
+      const models = item.model.children ?? (this.loadChildren ? await this.loadChildren(item.model).catch(() => []) : []);
+      children = models.map((m) => new ModelItem(m));
+      this.expanded.set(item.model.id, children);
+      for (const c of children) this.parents.set(c.model.id, item);
+    }
+    return children;
+  }
+
+  getParent(item: ModelItem): ModelItem | undefined {
+    return this.parents.get(item.model.id);
+  }
+
+  find(id: string): ModelItem | undefined {
+    return this.roots.find((r) => r.model.id === id);
+  }
+
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.changed.dispose();
+  }
+}
