@@ -87,6 +87,7 @@ export async function startAgent(config: AgentConfig, log: (message: string) => 
       queries,
       health,
       alerts: () => alerts.active(),
+      liveSample: () => latestSample,
       now: Date.now,
       setGroupStatus: async (fingerprint, status) => {
         await store.commit([{ header: { kind: 'groupStatus', at: Date.now(), fingerprint, status }, body: Buffer.alloc(0) }]);

@@ -4,7 +4,7 @@ import type { Queries } from '../store/queries';
 import { ERROR_CATEGORIES, SEVERITIES } from '../ingest/events';
 import type { ApiServer, Query } from './server';
 import { enumParam, HttpError, intParam } from './server';
-import { ERROR_GROUP_STATUSES, type Actions, type AlertView, type Endpoints, type ErrorGroupStatus, type Health, type RunStatus } from './types';
+import { ERROR_GROUP_STATUSES, type Actions, type AlertView, type Sample, type Endpoints, type ErrorGroupStatus, type Health, type RunStatus } from './types';
 
 const DAY = 24 * 3600_000;
 const RUN_STATUSES: readonly RunStatus[] = ['running', 'success', 'failed', 'partial'];
@@ -15,6 +15,8 @@ export interface RouteDeps {
   now: () => number;
   /** Pending and firing alerts. */
   alerts: () => AlertView[];
+  /** The newest machine sample, which may not be journaled yet (samples are stored in batches). */
+  liveSample: () => Sample | null;
   /** Journals a user's change of an error group's status. */
   setGroupStatus: (fingerprint: string, status: ErrorGroupStatus) => Promise<void>;
 }
@@ -28,9 +30,14 @@ function range(query: Query, now: number): { from: number; to: number } {
 
 type Answer<P extends keyof Endpoints> = Endpoints[P]['response'];
 
-export function registerRoutes(server: ApiServer, { queries, health, alerts, now, setGroupStatus }: RouteDeps): void {
+export function registerRoutes(server: ApiServer, { queries, health, alerts, liveSample, now, setGroupStatus }: RouteDeps): void {
   server.get('/health', (): Answer<'/health'> => health());
-  server.get('/summary', (q): Answer<'/summary'> => queries.summary(range(q, now())));
+  server.get('/summary', (q): Answer<'/summary'> => {
+    const summary = queries.summary(range(q, now()));
+    const live = liveSample();
+    if (live && (!summary.latestSample || live.ts > summary.latestSample.ts)) summary.latestSample = live;
+    return summary;
+  });
   server.get('/runs', (q): Answer<'/runs'> =>
     queries.runs({
       limit: intParam(q, 'limit', 100, 1, 10_000),
