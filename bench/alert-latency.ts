@@ -4,18 +4,16 @@
  * 200 rules costs against a store holding demo history.
  */
 import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BUILTIN_RULES } from '../agent/alerts/builtin';
 import { AlertEngine } from '../agent/alerts/engine';
 import { storeEvaluator } from '../agent/alerts/evaluator';
 import type { AlertRule } from '../agent/alerts/rules-file';
-import type { PushMessage } from '../agent/api/types';
 import { writeDemoHistory } from '../agent/demo';
 import { Queries } from '../agent/store/queries';
 import { Store } from '../agent/store/store';
-import { percentileOf, sleep, startBenchAgent, type Results } from './lib';
+import { percentileOf, pushWaiters, sleep, startBenchAgent, type Results } from './lib';
 
 function word(n: number): string {
   // Letters only: numbers would be normalized away and every error would share one group.
@@ -26,34 +24,16 @@ function word(n: number): string {
 
 export async function benchAlertLatency(results: Results, trials: number): Promise<void> {
   const agent = await startBenchAgent(['--no-sampler']);
-  const waiting = new Map<string, (t: number) => void>();
-  const req = request(`${agent.discovery.url}/api/v1/stream`, { headers: { Authorization: `Bearer ${agent.discovery.token}` } }, (res) => {
-    let buffer = '';
-    res.setEncoding('utf8');
-    res.on('data', (chunk: string) => {
-      const now = performance.now();
-      buffer += chunk;
-      let i;
-      while ((i = buffer.indexOf('\n\n')) >= 0) {
-        const frame = buffer.slice(0, i);
-        buffer = buffer.slice(i + 2);
-        if (!frame.startsWith('data: ')) continue;
-        const m = JSON.parse(frame.slice(6)) as PushMessage;
-        if (m.type === 'alert' && m.transition === 'firing' && m.alert.rule === 'NewErrorGroup') waiting.get(m.alert.annotations.message ?? '')?.(now);
-      }
-    });
-  });
-  req.end();
+  const stream = pushWaiters(agent, (m) =>
+    m.type === 'alert' && m.transition === 'firing' && m.alert.rule === 'NewErrorGroup' ? (m.alert.annotations.message ?? null) : null,
+  );
   const latencies: number[] = [];
   try {
     await sleep(500);
     const file = join(agent.logDir, 'alerts.jsonl');
     for (let i = 0; i < trials; i++) {
       const message = `Generation failed in module ${word(i)} ${word(i + 1000)}`;
-      const seen = new Promise<number>((resolve, reject) => {
-        waiting.set(message, resolve);
-        setTimeout(() => reject(new Error(`no alert for trial ${i} within 10 s`)), 10_000).unref();
-      });
+      const seen = stream.waitFor(message);
       const runId = `alert-${i}`;
       const ts = new Date().toISOString();
       const t0 = performance.now();
@@ -65,7 +45,7 @@ export async function benchAlertLatency(results: Results, trials: number): Promi
       await sleep(20);
     }
   } finally {
-    req.destroy();
+    stream.close();
     await agent.stop();
   }
   const p99 = percentileOf(latencies, 0.99);

@@ -3,7 +3,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DiscoveryFile } from '../agent/api/types';
+import { request } from 'node:http';
+import type { DiscoveryFile, PushMessage } from '../agent/api/types';
+import { SseParser } from '../src/agent/sse';
 import { readDiscovery } from '../agent/cli/client';
 
 export const ROOT = join(__dirname, '..');
@@ -113,4 +115,33 @@ export async function startBenchAgent(args: string[], prepare?: (logDir: string)
 export function peakRss(pid: number): number {
   const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) * 1024 : NaN;
+}
+
+/**
+ * The agent's push stream, with waiters keyed by what `key` reads off a
+ * message (a run id, an alert's message); each resolves with the arrival time.
+ */
+export function pushWaiters(agent: BenchAgent, key: (m: PushMessage) => string | null): { waitFor(k: string, timeoutMs?: number): Promise<number>; close(): void } {
+  const waiting = new Map<string, (t: number) => void>();
+  const parser = new SseParser();
+  const req = request(`${agent.discovery.url}/api/v1/stream`, { headers: { Authorization: `Bearer ${agent.discovery.token}` } }, (res) => {
+    res.setEncoding('utf8');
+    res.on('data', (chunk: string) => {
+      const now = performance.now();
+      for (const data of parser.push(chunk)) {
+        const k = key(JSON.parse(data) as PushMessage);
+        if (k !== null) waiting.get(k)?.(now);
+      }
+    });
+  });
+  req.on('error', () => undefined);
+  req.end();
+  return {
+    waitFor: (k, timeoutMs = 10_000) =>
+      new Promise<number>((resolve, reject) => {
+        waiting.set(k, resolve);
+        setTimeout(() => reject(new Error(`no push message for ${k} within ${timeoutMs} ms`)), timeoutMs).unref();
+      }),
+    close: () => req.destroy(),
+  };
 }

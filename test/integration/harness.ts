@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { discoveryPath } from '../../agent/api/discovery';
 import type { DiscoveryFile, PushMessage } from '../../agent/api/types';
 import { apiGet, readDiscovery } from '../../agent/cli/client';
+import { SseParser } from '../../src/agent/sse';
 
 export const AGENT_JS = join(__dirname, '..', '..', 'dist', 'agent.js');
 
@@ -118,23 +119,16 @@ export async function eventually<T>(check: () => Promise<T | undefined | null | 
 export function openStream(d: DiscoveryFile): { messages: PushMessage[]; next(pred: (m: PushMessage) => boolean, timeoutMs?: number): Promise<PushMessage>; close(): void } {
   const messages: PushMessage[] = [];
   const waiters: { pred: (m: PushMessage) => boolean; resolve: (m: PushMessage) => void }[] = [];
-  let buffer = '';
+  const parser = new SseParser();
   const req = request(`${d.url}/api/v1/stream`, { headers: { Authorization: `Bearer ${d.token}` } }, (res) => {
     res.setEncoding('utf8');
     res.on('data', (chunk: string) => {
-      buffer += chunk;
-      let idx;
-      while ((idx = buffer.indexOf('\n\n')) >= 0) {
-        const frame = buffer.slice(0, idx);
-        buffer = buffer.slice(idx + 2);
-        for (const line of frame.split('\n')) {
-          if (!line.startsWith('data: ')) continue;
-          const m = JSON.parse(line.slice(6)) as PushMessage;
-          messages.push(m);
-          for (const w of [...waiters]) if (w.pred(m)) {
-            waiters.splice(waiters.indexOf(w), 1);
-            w.resolve(m);
-          }
+      for (const data of parser.push(chunk)) {
+        const m = JSON.parse(data) as PushMessage;
+        messages.push(m);
+        for (const w of [...waiters]) if (w.pred(m)) {
+          waiters.splice(waiters.indexOf(w), 1);
+          w.resolve(m);
         }
       }
     });
