@@ -1,6 +1,9 @@
 /** Genmon: Show Report and Export Report… */
 import * as vscode from 'vscode';
 import type { AgentConnection } from '../agent/connection';
+import { reportCsv, reportHtml } from '../report-render';
+
+const FORMATS = { Markdown: 'md', HTML: 'html', CSV: 'csv', JSON: 'json' } as const;
 
 const RANGES = [
   { label: 'Last 24 hours', ms: 24 * 3600_000 },
@@ -28,14 +31,16 @@ export function registerReports(context: vscode.ExtensionContext, connection: Ag
     vscode.commands.registerCommand('genmon.exportReport', async () => {
       const ms = await pickRange();
       if (ms === undefined) return;
-      const format = await vscode.window.showQuickPick(['Markdown', 'JSON'], { title: 'Report format' });
+      const format = await vscode.window.showQuickPick(Object.keys(FORMATS) as (keyof typeof FORMATS)[], { title: 'Report format' });
       if (!format) return;
-      const target = await vscode.window.showSaveDialog({ filters: format === 'Markdown' ? { Markdown: ['md'] } : { JSON: ['json'] } });
+      const target = await vscode.window.showSaveDialog({ filters: { [format]: [FORMATS[format]] } });
       if (!target) return;
       const from = Date.now() - ms;
       const text = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Genmon: exporting the report' }, async () => {
         if (format === 'Markdown') return (await connection.get('/report', { from, to: Date.now() })).markdown;
         const [summary, topErrors] = await Promise.all([connection.get('/summary', { from }), connection.get('/errors/top', { from, limit: 50 })]);
+        if (format === 'HTML') return reportHtml(summary, topErrors);
+        if (format === 'CSV') return reportCsv(summary, topErrors);
         return JSON.stringify({ summary, topErrors }, null, 2);
       });
       await vscode.workspace.fs.writeFile(target, Buffer.from(text, 'utf8'));
