@@ -31,7 +31,7 @@ export function registerReports(context: vscode.ExtensionContext, connection: Ag
     vscode.commands.registerCommand('genmon.exportReport', async () => {
       const ms = await pickRange();
       if (ms === undefined) return;
-      const format = await vscode.window.showQuickPick(Object.keys(FORMATS) as (keyof typeof FORMATS)[], { title: 'Report format' });
+      const format = (await vscode.window.showQuickPick(Object.keys(FORMATS), { title: 'Report format' })) as keyof typeof FORMATS | undefined;
       if (!format) return;
       const target = await vscode.window.showSaveDialog({ filters: { [format]: [FORMATS[format]] } });
       if (!target) return;
