@@ -40,7 +40,13 @@ export class Queries {
     const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
     return {
       run: runFromRow(row),
-      phases: this.st.all('SELECT * FROM phases WHERE run_id = ? ORDER BY COALESCE(started_at, ended_at), attempt', [runId]).map(phaseFromRow),
+      phases: this.st
+        .all(
+          `SELECT * FROM phases WHERE run_id = ? ORDER BY COALESCE(started_at, ended_at),
+             CASE phase WHEN 'blueprint' THEN 0 WHEN 'codegen' THEN 1 WHEN 'validation' THEN 2 WHEN 'deployment' THEN 3 ELSE 4 END, attempt`,
+          [runId],
+        )
+        .map(phaseFromRow),
       // Inferences have no run index (it would cost every insert): a run's are found by its time span.
       inferences: this.st
         .all('SELECT * FROM inferences WHERE ts >= ? AND ts <= ? AND run_id = ? ORDER BY ts', [

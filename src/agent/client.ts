@@ -22,12 +22,20 @@ export interface AgentClientOptions {
 
 const START_TIMEOUT_MS = 15_000;
 
+/** The discovery file, unless it names a process that is gone (an agent killed without cleaning up). */
 function readDiscovery(dataDir: string): DiscoveryFile | null {
+  let found: DiscoveryFile;
   try {
-    return JSON.parse(readFileSync(discoveryPath(dataDir), 'utf8')) as DiscoveryFile;
+    found = JSON.parse(readFileSync(discoveryPath(dataDir), 'utf8')) as DiscoveryFile;
   } catch {
     return null;
   }
+  try {
+    process.kill(found.pid, 0);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ESRCH') return null;
+  }
+  return found;
 }
 
 function httpGet(agent: DiscoveryFile, path: string, timeoutMs = 10_000): Promise<unknown> {
