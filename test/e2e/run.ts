@@ -151,3 +151,30 @@ test('killing the agent shows the disconnected state, and it comes back by itsel
     return d.pid !== agent.pid && (await page.$('.statusbar-item .codicon-debug-disconnect')) === null;
   }, 60_000);
 });
+
+test('"Genmon: Show Dashboard" from the command palette draws every chart inside the webview, and a new run changes them', async () => {
+  await page.keyboard.press('F1');
+  await page.keyboard.type('Genmon: Show Dashboard');
+  await until('the palette entry', () => page.$('.quick-input-list .monaco-list-row'));
+  await page.keyboard.press('Enter');
+  // The webview is an iframe inside an iframe; find the frame that has the charts.
+  const counts = async () => {
+    for (const frame of page.frames()) {
+      const c = await frame.evaluate('window.__genmonCharts').catch(() => undefined);
+      if (c && typeof c === 'object') return c as Record<string, number>;
+    }
+    return null;
+  };
+  const drawn = await until('every chart drawn', async () => {
+    const c = await counts();
+    return c && Object.keys(c).length >= 8 && Object.values(c).every((n) => n > 0) ? c : null;
+  }, 60_000);
+  await shot('e2e-dashboard');
+  const before = drawn['duration-histogram'];
+  const f = join(dir, 'ws/.genmon/runs/a.jsonl');
+  appendFileSync(f, runLine({ run_id: 'live-1', type: 'run.started', app: 'live' }) + runLine({ run_id: 'live-1', type: 'run.ended', status: 'success', duration_ms: 12_000 }));
+  await until('the charts to change live', async () => {
+    const c = await counts();
+    return c && c['duration-histogram'] !== before;
+  }, 30_000);
+});
