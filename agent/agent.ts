@@ -22,6 +22,7 @@ import { SCHEMA_VERSION } from './store/schema';
 import { Store } from './store/store';
 import { Tailer } from './tailer/tailer';
 import { startDemoGenerator } from './demo';
+import { startMetrics } from './metrics/service';
 
 export const VERSION = '0.1.0';
 
@@ -95,6 +96,8 @@ export async function startAgent(config: AgentConfig, log: (message: string) => 
         if (group) server.push({ type: 'errorGroup', group });
       },
     });
+    const metrics = await startMetrics({ store, server, config, log });
+    cleanups.push(() => metrics.stop());
     const url = await server.listen();
     cleanups.push(() => server.close());
     store.onPush((message) => {

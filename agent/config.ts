@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
 import { defaultDataDir } from './api/discovery';
+import { DEFAULT_RETENTION, parseRetention, SettingsError, type Retention } from './metrics/settings';
 
 export interface AgentConfig {
   dataDir: string;
@@ -25,10 +26,26 @@ export interface AgentConfig {
   rulesFile: string | null;
   /** Where alert notifications are POSTed (Slack-compatible), if anywhere. */
   webhookUrl: string | null;
+  /** Price table file (JSON); null: `<data-dir>/prices.json` when present, else the defaults. */
+  pricesFile: string | null;
+  /** A run with no run.ended this long after its start is abandoned. */
+  abandonAfterMs: number;
+  /** A session with no event for this long is closed. */
+  sessionTimeoutMs: number;
+  /** How long each storage tier keeps data (docs/storage.md). */
+  retention: Retention;
 }
 
 /** What flags and the config file may set; every key optional. */
-export type ConfigInput = Partial<Omit<AgentConfig, 'host' | 'rulesFile' | 'webhookUrl'>> & { config?: string; rulesFile?: string; webhookUrl?: string };
+export type ConfigInput = Partial<Omit<AgentConfig, 'host' | 'rulesFile' | 'webhookUrl' | 'pricesFile' | 'abandonAfterMs' | 'sessionTimeoutMs'>> & {
+  config?: string;
+  rulesFile?: string;
+  webhookUrl?: string;
+  pricesFile?: string;
+  abandonAfterMinutes?: number;
+  sessionTimeoutMinutes?: number;
+  retention?: Partial<Retention>;
+};
 
 export const DEFAULTS = {
   logDirs: ['.genmon/runs'],
@@ -37,6 +54,8 @@ export const DEFAULTS = {
   port: 0,
   demoRatePerMinute: 12,
   rulesFiles: ['.genmon/alerts.yaml', '.genmon/alerts.yml', '.genmon/alerts.json'],
+  abandonAfterMinutes: 30,
+  sessionTimeoutMinutes: 30,
 } as const;
 
 export class ConfigError extends Error {}
@@ -51,10 +70,11 @@ function fromEnv(env: NodeJS.ProcessEnv): ConfigInput {
   if (env.GENMON_CONFIG) out.config = env.GENMON_CONFIG;
   if (env.GENMON_RULES) out.rulesFile = env.GENMON_RULES;
   if (env.GENMON_WEBHOOK_URL) out.webhookUrl = env.GENMON_WEBHOOK_URL;
+  if (env.GENMON_PRICES) out.pricesFile = env.GENMON_PRICES;
   return out;
 }
 
-const FILE_KEYS: Record<string, 'string' | 'number' | 'boolean' | 'string[]'> = {
+const FILE_KEYS: Record<string, 'string' | 'number' | 'boolean' | 'string[]' | 'object'> = {
   dataDir: 'string',
   dbPath: 'string',
   logDirs: 'string[]',
@@ -66,6 +86,10 @@ const FILE_KEYS: Record<string, 'string' | 'number' | 'boolean' | 'string[]'> = 
   demoRatePerMinute: 'number',
   rulesFile: 'string',
   webhookUrl: 'string',
+  pricesFile: 'string',
+  abandonAfterMinutes: 'number',
+  sessionTimeoutMinutes: 'number',
+  retention: 'object',
 };
 
 /** Reads and checks a config file; unknown keys and wrong types are errors naming the key. */
@@ -81,8 +105,11 @@ export function readConfigFile(path: string): ConfigInput {
   for (const [key, value] of Object.entries(parsed)) {
     const type = FILE_KEYS[key];
     if (!type) throw new ConfigError(`config file ${path}: unknown key "${key}" (known: ${Object.keys(FILE_KEYS).join(', ')})`);
-    const ok = type === 'string[]' ? Array.isArray(value) && value.every((v) => typeof v === 'string') : typeof value === type;
-    if (!ok) throw new ConfigError(`config file ${path}: "${key}" must be ${type === 'string[]' ? 'an array of strings' : `a ${type}`}`);
+    const ok =
+      type === 'string[]' ? Array.isArray(value) && value.every((v) => typeof v === 'string')
+      : type === 'object' ? value !== null && typeof value === 'object' && !Array.isArray(value)
+      : typeof value === type;
+    if (!ok) throw new ConfigError(`config file ${path}: "${key}" must be ${type === 'string[]' ? 'an array of strings' : type === 'object' ? 'an object' : `a ${type}`}`);
     out[key] = value;
   }
   return out as ConfigInput;
@@ -116,7 +143,32 @@ export function resolveConfig(flags: ConfigInput, env: NodeJS.ProcessEnv = proce
     demoRatePerMinute: positive('demo rate', pick('demoRatePerMinute') ?? DEFAULTS.demoRatePerMinute, 0.1),
     rulesFile: rulesFile(pick('rulesFile'), cwd),
     webhookUrl: pick('webhookUrl') ?? null,
+    pricesFile: pricesFile(pick('pricesFile'), dataDir, cwd),
+    abandonAfterMs: positive('abandonAfterMinutes', pick('abandonAfterMinutes') ?? DEFAULTS.abandonAfterMinutes, 1) * 60_000,
+    sessionTimeoutMs: positive('sessionTimeoutMinutes', pick('sessionTimeoutMinutes') ?? DEFAULTS.sessionTimeoutMinutes, 1) * 60_000,
+    retention: retention(pick('retention')),
   };
+}
+
+function retention(value: Partial<Retention> | undefined): Retention {
+  if (value === undefined) return DEFAULT_RETENTION;
+  try {
+    return parseRetention(value);
+  } catch (err) {
+    if (err instanceof SettingsError) throw new ConfigError(err.message);
+    throw err;
+  }
+}
+
+/** An explicit price file must exist; by default `<data-dir>/prices.json` is used when present. */
+function pricesFile(explicit: string | undefined, dataDir: string, cwd: string): string | null {
+  if (explicit) {
+    const path = resolve(cwd, explicit);
+    if (!existsSync(path)) throw new ConfigError(`price file ${path} does not exist`);
+    return path;
+  }
+  const beside = join(dataDir, 'prices.json');
+  return existsSync(beside) ? beside : null;
 }
 
 /** An explicit rules file must exist; by default the workspace's `.genmon/alerts.yaml` or `.json` is used when present. */

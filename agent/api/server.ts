@@ -25,6 +25,8 @@ export class HttpError extends Error {
 export type Query = URLSearchParams;
 export type Handler = (query: Query, params: Record<string, string>) => unknown;
 export type ActionHandler = (body: unknown, params: Record<string, string>) => Promise<unknown>;
+/** A GET answered with its own content type, at a path outside the API prefix (`/metrics`). */
+export type RawHandler = () => Promise<{ contentType: string; body: string }>;
 
 interface Route {
   method: 'GET' | 'POST';
@@ -51,6 +53,7 @@ const MAX_CLIENT_BUFFER = 4 * 1024 * 1024;
 
 export class ApiServer {
   private readonly routes: Route[] = [];
+  private readonly raw = new Map<string, RawHandler>();
   private readonly clients = new Set<ServerResponse>();
   private server: Server | null = null;
   private ping: NodeJS.Timeout | null = null;
@@ -64,6 +67,11 @@ export class ApiServer {
   /** Registers `GET /api/v1<path>`; `:name` segments become params. */
   get(path: string, handler: Handler): void {
     this.route('GET', path, (query, params) => handler(query, params));
+  }
+
+  /** Registers `GET <path>` (no API prefix), under the same Host, Origin and token checks. */
+  getRaw(path: string, handler: RawHandler): void {
+    this.raw.set(path, handler);
   }
 
   /** Registers `POST /api/v1<path>` taking a JSON body. */
@@ -161,6 +169,20 @@ export class ApiServer {
       return this.fail(res, new HttpError(400, 'bad_url', 'the request URL could not be parsed'));
     }
     if (url.pathname === `${API_PREFIX}/stream`) return this.stream(req, res);
+    const raw = this.raw.get(url.pathname);
+    if (raw && req.method === 'GET') {
+      void raw().then(
+        (answer) => {
+          res.writeHead(200, { 'Content-Type': answer.contentType });
+          res.end(answer.body);
+        },
+        (err: Error) => {
+          this.opts.log(`GET ${url.pathname} failed: ${err.stack ?? err}`);
+          this.fail(res, new HttpError(500, 'internal', 'the agent could not answer; see its log'));
+        },
+      );
+      return;
+    }
     for (const route of this.routes) {
       const m = route.pattern.exec(url.pathname);
       if (!m) continue;

@@ -18,7 +18,8 @@ export interface DiscoveryFile {
   startedAt: number;
 }
 
-export type RunStatus = RunOutcome | 'running';
+/** `abandoned`: no run.ended within the abandonment timeout (default 30 min), or a run.abandoned event. */
+export type RunStatus = RunOutcome | 'running' | 'abandoned';
 
 export interface RunSummary {
   runId: string;
@@ -134,6 +135,13 @@ export interface Sample {
   netTxBytes: number;
   netRxErrors: number;
   netTxErrors: number;
+  /** Packets dropped per second (Linux), when the sampler reads them. */
+  netRxDropped?: number;
+  netTxDropped?: number;
+  /** Established TCP connections, when the sampler reads them. */
+  tcpConnections?: number;
+  /** Average time per disk operation over the interval, ms; null when there was no I/O. */
+  diskIoLatencyMs?: number | null;
 }
 
 export interface MountUsage {
@@ -164,6 +172,8 @@ export interface Summary {
   failures: number;
   partials: number;
   running: number;
+  /** Runs started in the range that were abandoned (absent from older agents). */
+  abandoned?: number;
   /** successes / (successes + failures + partials), null when none ended. */
   successRate: number | null;
   phases: PhaseStats['phases'];
@@ -375,7 +385,7 @@ export interface MetricFilters {
  */
 export type MetricAgg = 'increase' | 'rate' | 'avg' | 'min' | 'max' | 'last' | 'sum' | 'count' | 'p50' | 'p90' | 'p95' | 'p99';
 
-export type StorageTier = 'raw' | '1m' | '1h' | 'facts';
+export type StorageTier = 'raw' | '1m' | '1h' | '1d' | 'facts';
 
 export interface MetricSeries {
   labels: Partial<Record<MetricLabel, string>>;

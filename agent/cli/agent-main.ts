@@ -23,6 +23,7 @@ const program = new Command('genmon-agent')
   .option('--config <file>', 'JSON config file with the same settings (env GENMON_CONFIG; default <data-dir>/config.json)')
   .option('--rules <file>', 'alert rules file, YAML or JSON (env GENMON_RULES; default .genmon/alerts.yaml or .json if present)')
   .option('--webhook <url>', 'POST alert notifications here, Slack-compatible JSON (env GENMON_WEBHOOK_URL)')
+  .option('--prices <file>', 'price table (JSON) for model tokens, compute, storage and API calls (env GENMON_PRICES; default <data-dir>/prices.json if present)')
   .option('--no-sampler', 'do not sample the machine (log ingestion only)')
   .option('--demo', 'also run the demo generator, writing realistic runs into the first log directory')
   .option('--demo-rate <runs-per-minute>', 'how many demo runs start per minute (default 12)', Number)
@@ -37,7 +38,7 @@ with code ${EXIT_ALREADY_RUNNING} and names the running one.`,
 
 const o = program.opts<{
   dataDir?: string; db?: string; logDir?: string[]; interval?: number; port?: number; config?: string; sampler: boolean; demo?: boolean; demoRate?: number;
-  rules?: string; webhook?: string;
+  rules?: string; webhook?: string; prices?: string;
 }>();
 
 const flags: ConfigInput = {
@@ -52,6 +53,7 @@ const flags: ConfigInput = {
   demoRatePerMinute: o.demoRate,
   rulesFile: o.rules,
   webhookUrl: o.webhook,
+  pricesFile: o.prices,
 };
 
 const log = (message: string) => process.stderr.write(`${new Date().toISOString()} ${message}\n`);

@@ -30,7 +30,11 @@ export type RecordHeader =
   | { kind: 'groupStatus'; at: number; fingerprint: string; status: string }
   | { kind: 'alertState'; at: number }
   | { kind: 'samples'; at: number }
-  | { kind: 'mounts'; at: number };
+  | { kind: 'mounts'; at: number }
+  /** What only time decides (abandoned runs, closed sessions), as of `at`. */
+  | { kind: 'tick'; at: number; abandonAfterMs: number; sessionTimeoutMs: number }
+  /** Prices and retention in force from here on; the body is their JSON (agent/metrics/settings.ts). */
+  | { kind: 'settings'; at: number };
 
 export interface JournalRecord {
   seq: number;

@@ -16,7 +16,7 @@ export function runSeries(runs: readonly RunSummary[], from: number, to: number,
   const starts = bucketStarts(from, to, step, offsetMs);
   const first = starts[0] ?? from;
   const zeros = () => starts.map(() => 0);
-  const counts: Record<RunStatus, number[]> = { success: zeros(), failed: zeros(), partial: zeros(), running: zeros() };
+  const counts: Record<RunStatus, number[]> = { success: zeros(), failed: zeros(), partial: zeros(), running: zeros(), abandoned: zeros() };
   for (const run of runs) {
     const i = Math.floor((run.startedAt - first) / step);
     if (i < 0 || i >= starts.length || run.startedAt < from || run.startedAt > to) continue;
