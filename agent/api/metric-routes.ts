@@ -94,7 +94,8 @@ export function registerMetricRoutes(server: ApiServer, { engine, facts, now }: 
         if (agg !== undefined && !(AGGS as readonly string[]).includes(agg)) throw new HttpError(400, 'bad_parameter', `unknown aggregation ${JSON.stringify(agg.slice(0, 20))}`);
         const usable = groupBy.filter((l) => engine.def(name).labels.includes(l));
         const s = engine.stat(name, agg as MetricAgg | undefined, r.from, r.to, usable, f);
-        return { metric: name, agg: s.agg, value: s.value, ...(groupBy.length ? { by: s.by ?? [] } : {}) };
+        const ignored = engine.ignoredFilters;
+        return { metric: name, agg: s.agg, value: s.value, ...(groupBy.length ? { by: s.by ?? [] } : {}), ...(ignored.length ? { ignoredFilters: ignored } : {}) };
       }),
     );
   });

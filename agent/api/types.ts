@@ -401,6 +401,8 @@ export interface MetricQueryResult {
   agg: MetricAgg;
   tier: StorageTier;
   series: MetricSeries[];
+  /** Filters this metric cannot take (a user filter on machine figures, say), so the answer is unfiltered by them. */
+  ignoredFilters?: string[];
 }
 
 /** One figure over a whole range: `/stat?q=name[:agg],…` answers each `name:agg`. */
@@ -410,6 +412,8 @@ export interface MetricStat {
   value: number | null;
   /** Values per label value when `by` was given. */
   by?: { labels: Partial<Record<MetricLabel, string>>; value: number | null }[];
+  /** Filters this metric cannot take, so the value is unfiltered by them. */
+  ignoredFilters?: string[];
 }
 
 export interface HistogramBucket {

@@ -8,6 +8,7 @@ import type { SqlValue } from 'sql.js';
 import type { MetricFilters } from '../api/types';
 import type { Statements } from '../store/statements';
 import { emptyFacts, type RunFacts } from './run-state';
+import type { PhaseFact } from './fact-metrics';
 
 export interface RunFactRow {
   runId: string;
@@ -28,6 +29,20 @@ export interface RunFactRow {
 export interface FactSource {
   /** Runs started in [from, to) that pass the filters. */
   runs(from: number, to: number, filters: MetricFilters): RunFactRow[];
+  /** Phase attempts of these runs. */
+  phases(runIds: string[]): PhaseFact[];
+}
+
+export function readPhaseFacts(st: Statements, runIds: string[]): PhaseFact[] {
+  const out: PhaseFact[] = [];
+  for (let i = 0; i < runIds.length; i += 5000) {
+    st.each(
+      'SELECT run_id, phase, status, duration_ms, ended_at FROM phases WHERE run_id IN (SELECT value FROM json_each(?))',
+      [JSON.stringify(runIds.slice(i, i + 5000))],
+      (r) => out.push({ runId: String(r[0]), phase: String(r[1]), status: String(r[2]), durationMs: r[3] === null ? null : Number(r[3]), endedAt: r[4] === null ? null : Number(r[4]) }),
+    );
+  }
+  return out;
 }
 
 const COLUMNS = 'run_id, started_at, ended_at, duration_ms, status, project_type, template, user_id, session_id, model, regenerates, features, facts';

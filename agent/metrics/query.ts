@@ -13,6 +13,8 @@ import { metricDef, type Formula, type MetricDef, type Ref } from './registry';
 import type { Labels } from './rollup';
 import { Sketch } from './sketch';
 import { SeriesIndex, type RollupSource, type SeriesInfo } from './source';
+import type { FactSource } from './facts';
+import { FACT_METRICS } from './fact-metrics';
 
 export class QueryError extends Error {}
 
@@ -57,10 +59,14 @@ export interface EngineOptions {
   now: () => number;
   /** Every place rollups live: the hot database, partitions. */
   sources: () => RollupSource[];
+  /** Per-run facts, for user and primary-model filters. */
+  facts: FactSource;
 }
 
 export class MetricEngine {
   readonly series: SeriesIndex;
+  /** Filters the last evaluation could not apply to some figure (e.g. a user filter on machine figures). */
+  private ignored = new Set<string>();
 
   constructor(
     private readonly st: Statements,
@@ -92,9 +98,12 @@ export class MetricEngine {
     const n = Math.ceil((req.to - start) / step);
     if (n > MAX_POINTS) throw new QueryError(`the range holds ${n} steps of ${step} ms; at most ${MAX_POINTS} (use a larger step)`);
     const frame: Frame = { start, step, n, segments: this.plan(start, start + n * step, maxTierForStep(step)) };
+    this.ignored.clear();
+    this.usedFacts = false;
     const groups = this.evaluate(def, agg, frame, req.by ?? [], req.filters ?? {});
     const series: MetricSeries[] = groups.map((g) => ({ labels: g.labels, points: g.values.map((v, i) => [start + i * step, v] as [number, number | null]) }));
-    return { metric: def.name, from: req.from, to: req.to, step, agg, tier: tierOf(frame.segments), series };
+    const tier = this.usedFacts ? 'facts' : tierOf(frame.segments);
+    return { metric: def.name, from: req.from, to: req.to, step, agg, tier, series, ...(this.ignored.size ? { ignoredFilters: [...this.ignored] } : {}) };
   }
 
   /** One value over the whole range (and per group when `by` is given). */
@@ -103,6 +112,7 @@ export class MetricEngine {
     const a = agg ?? defaultAgg(def);
     checkAgg(def, a);
     const frame: Frame = { start: from, step: Math.max(1, to - from), n: 1, segments: this.plan(from, to, 86_400_000) };
+    this.ignored.clear();
     const total = this.evaluate(def, a, frame, [], filters)[0]?.values[0] ?? null;
     if (by.length === 0) return { agg: a, value: total };
     const groups = this.evaluate(def, a, frame, by, filters).map((g) => ({ labels: g.labels, value: g.values[0] }));
@@ -149,7 +159,7 @@ export class MetricEngine {
     const grid = this.grid(ref, frame, by, filters, QUANTILE[agg] !== undefined);
     return [...grid.values()].map((g) => ({
       labels: g.labels,
-      values: g.cells.map((acc) => (acc ? valueOf(acc, agg, field, stepSeconds) : null)),
+      values: Array.from(g.cells, (acc) => (acc ? valueOf(acc, agg, field, stepSeconds) : null)),
     }));
   }
 
@@ -175,9 +185,14 @@ export class MetricEngine {
         const num = sums(f.num);
         const den = sums(f.den);
         const denTotal = den.size === 1 ? [...den.values()][0] : null;
-        return [...num.entries()].map(([key, g]) => {
+        const keys = new Map([...den].map(([k, g]) => [k, g.labels]));
+        for (const [k, g] of num) keys.set(k, g.labels);
+        // A group with no denominator of its own (the ratio's denominator lacks the label) takes the total.
+        if (by.length > 0 && denTotal && Object.keys(denTotal.labels).length === 0) keys.delete(JSON.stringify({}));
+        return [...keys].map(([key, labels]) => {
+          const n = num.get(key);
           const d = den.get(key) ?? denTotal;
-          return { labels: g.labels, values: g.values.map((v, i) => (d && d.values[i] > 0 ? v / d.values[i] : null)) };
+          return { labels, values: Array.from({ length: frame.n }, (_, i) => (d && d.values[i] > 0 ? (n?.values[i] ?? 0) / d.values[i] : null)) };
         });
       }
       case 'ratioOfAvgs': {
@@ -207,9 +222,22 @@ export class MetricEngine {
     }
   }
 
+  private usedFacts = false;
+
+  /** Filters the last query or stat could not apply. */
+  get ignoredFilters(): string[] {
+    return [...this.ignored];
+  }
+
   /** Rollup rows of a stored metric, added up per group and step. */
   private grid(ref: Ref, frame: Frame, by: MetricLabel[], filters: MetricFilters, withSketch: boolean): Grid {
     const def = this.def(ref.metric);
+    const runFilter = filters.user !== undefined || (filters.model !== undefined && !def.labels.includes('model'));
+    if (runFilter) {
+      if (def.runDims && FACT_METRICS[def.name]) return this.factGrid(ref, frame, by, filters, withSketch);
+      if (filters.user !== undefined) this.ignored.add('user');
+      if (filters.model !== undefined && !def.labels.includes('model')) this.ignored.add('model');
+    }
     const chosen = this.select(def, ref, by, filters);
     const grid: Grid = new Map();
     const groupOf = new Map<number, Group>();
@@ -243,6 +271,45 @@ export class MetricEngine {
           }
           if (r[8]) (acc.sketch ??= new Sketch()).mergeEncoded(r[8]);
         });
+      }
+    }
+    return grid;
+  }
+
+  /** A run-level figure from per-run facts: the runs that pass the filters, their observations re-derived. */
+  private factGrid(ref: Ref, frame: Frame, by: MetricLabel[], filters: MetricFilters, withSketch: boolean): Grid {
+    this.usedFacts = true;
+    const end = frame.start + frame.n * frame.step;
+    // Runs that started up to a day before the range may still end, or be abandoned, inside it.
+    const runs = this.opts.facts.runs(frame.start - 86_400_000, end, filters);
+    const derive = FACT_METRICS[ref.metric];
+    const phases = ref.metric === 'genmon_phase_duration_seconds' ? this.opts.facts.phases(runs.map((r) => r.runId)) : [];
+    const byRun = new Map<string, typeof phases>();
+    for (const p of phases) byRun.set(p.runId, [...(byRun.get(p.runId) ?? []), p]);
+    const grid: Grid = new Map();
+    for (const run of runs) {
+      for (const o of derive(run, byRun.get(run.runId) ?? [])) {
+        if (o.ts < frame.start || o.ts >= end) continue;
+        if (Object.entries(ref.where ?? {}).some(([l, allowed]) => !allowed!.includes(o.labels[l as MetricLabel] ?? ''))) continue;
+        const labels: Labels = {};
+        for (const l of by) {
+          const v = l === 'project_type' ? (run.projectType ?? 'none') : l === 'template' ? (run.template ?? 'none') : o.labels[l];
+          if (v !== undefined) labels[l] = v;
+        }
+        const key = JSON.stringify(labels);
+        let g = grid.get(key);
+        if (!g) grid.set(key, (g = { labels, cells: new Array<Acc | undefined>(frame.n) }));
+        const i = frame.n === 1 ? 0 : Math.floor((o.ts - frame.start) / frame.step);
+        const acc = (g.cells[i] ??= emptyAcc());
+        acc.count++;
+        acc.sum += o.value;
+        if (acc.min === null || o.value < acc.min) acc.min = o.value;
+        if (acc.max === null || o.value > acc.max) acc.max = o.value;
+        if (o.ts >= acc.lastTs) {
+          acc.last = o.value;
+          acc.lastTs = o.ts;
+        }
+        if (withSketch) (acc.sketch ??= new Sketch()).add(o.value);
       }
     }
     return grid;

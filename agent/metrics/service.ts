@@ -9,7 +9,7 @@ import { registerPrometheus } from '../api/prometheus';
 import type { ApiServer } from '../api/server';
 import type { AgentConfig } from '../config';
 import type { Store } from '../store/store';
-import { readRunFacts, type FactSource } from './facts';
+import { readPhaseFacts, readRunFacts, type FactSource } from './facts';
 import { DEFAULT_PRICES, readPriceFile } from './prices';
 import { parseSettings, type StoreSettings } from './settings';
 import { MetricEngine } from './query';
@@ -26,8 +26,8 @@ export async function startMetrics(deps: { store: Store; server: ApiServer; conf
   const { store, server, config, log } = deps;
   const now = deps.now ?? Date.now;
   const settings = await journalSettings(store, config, now);
-  const engine = new MetricEngine(store.st, { prices: () => settings.prices, retention: () => settings.retention, now, sources: () => [statementsSource(store.st)] });
-  const facts: FactSource = { runs: (from, to, filters) => readRunFacts(store.st, from, to, filters) };
+  const facts: FactSource = { runs: (from, to, filters) => readRunFacts(store.st, from, to, filters), phases: (ids) => readPhaseFacts(store.st, ids) };
+  const engine = new MetricEngine(store.st, { prices: () => settings.prices, retention: () => settings.retention, now, sources: () => [statementsSource(store.st)], facts });
   registerMetricRoutes(server, { engine, facts, now });
   registerPrometheus(server, { engine, now });
 
