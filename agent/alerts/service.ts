@@ -155,6 +155,11 @@ export class AlertService {
     this.soon.unref();
   }
 
+  /** One evaluation now (the timers call it; tests with a fake clock call it directly). */
+  tick(): Promise<void> {
+    return this.step((now, fx) => this.evaluate(now, fx));
+  }
+
   /** Runs one step alone: its changes journaled in one record, then pushed and delivered. */
   private step<T>(fn: (now: number, fx: Effects) => T): Promise<T> {
     const run = this.chain.then(async () => {
