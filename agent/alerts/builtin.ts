@@ -80,7 +80,9 @@ export const DEFAULT_SETTINGS: PipelineSettings = {
   inhibitRules: [{ source: [parseMatcher('severity="critical"')], target: [parseMatcher('severity=~"warning|info"')], equal: [] }],
   timeIntervals: [],
   escalation: [],
-  incidents: { minSeverity: 'error', groupBy: ['alertname'], resolveAfterMs: 15 * MIN },
+  // One open incident collects every serious alert: an outage that trips the failure rate, "no
+  // success" and a regressed error group at once is one incident, not three.
+  incidents: { minSeverity: 'error', groupBy: [], resolveAfterMs: 15 * MIN },
 };
 
 /** Built-ins overridden by name, then the file's own rules; disabled ones dropped. */

@@ -128,7 +128,7 @@ test('route, templates, inhibition, time intervals, escalation and incidents are
   assert.deepEqual(settings.timeIntervals[1].intervals[0].times, [{ start: 540, end: 1050 }]);
   assert.equal(settings.timeIntervals[1].intervals[0].location, 'Europe/Berlin');
   assert.deepEqual(settings.escalation, [{ afterMs: 1_800_000, severity: 'critical', channels: ['webhook'] }]);
-  assert.deepEqual(settings.incidents, { minSeverity: 'warning', groupBy: ['alertname'], resolveAfterMs: 300_000 });
+  assert.deepEqual(settings.incidents, { minSeverity: 'warning', groupBy: [], resolveAfterMs: 300_000 });
   const failing = rules[0];
   assert.deepEqual(failing.templates, { default: { title: 'Generations failing: {{value}}', body: undefined }, channels: { webhook: { body: 'see {{link}}' } } });
   assert.deepEqual(failing.channels, ['vscode', 'webhook']);
