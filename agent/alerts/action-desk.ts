@@ -26,7 +26,7 @@ const UNCLAIMED_MS = 10 * 60_000;
 const SILENT_MS = 2 * 60_000;
 const OUTPUT_CHARS = 4096;
 
-export function describeAction(a: Pick<ActionView, 'command' | 'args' | 'task'>): string {
+function describeAction(a: { command: string | null; args: readonly string[]; task: string | null }): string {
   return a.task !== null ? `task "${a.task}"` : [a.command ?? '', ...a.args].map((p) => (/^[\w./:=@+-]+$/.test(p) ? p : JSON.stringify(p))).join(' ');
 }
 
@@ -65,6 +65,7 @@ export class ActionDesk {
       command: a.command,
       args: a.args,
       task: a.task,
+      display: describeAction(a),
       timeoutMs: a.timeoutMs,
       unattended: a.unattended,
       origin: rule.origin,
@@ -77,7 +78,7 @@ export class ActionDesk {
       output: null,
       durationMs: null,
     };
-    this.save(action, fx, `Action requested by ${rule.name}: ${describeAction(action)}${a.unattended ? ' (may run unattended)' : ' (needs confirmation)'}`);
+    this.save(action, fx, `Action requested by ${rule.name}: ${action.display}${a.unattended ? ' (may run unattended)' : ' (needs confirmation)'}`);
   }
 
   claim(id: string, by: string, now: number, fx: Effects): ActionView {
@@ -103,7 +104,7 @@ export class ActionDesk {
       durationMs: outcome.durationMs ?? null,
       claimedBy: outcome.by?.slice(0, 200) ?? a.claimedBy,
     };
-    const what = describeAction(a);
+    const what = a.display;
     const text =
       outcome.status === 'declined'
         ? `Action declined: ${what}`
@@ -119,7 +120,7 @@ export class ActionDesk {
       const limit = a.status === 'requested' ? UNCLAIMED_MS : a.timeoutMs + SILENT_MS;
       if (now - a.updatedAt < limit) continue;
       const why = a.status === 'requested' ? 'no VS Code window that may run it claimed it' : 'the window running it reported no outcome';
-      this.save({ ...a, status: 'expired', updatedAt: now }, fx, `Action expired (${why}): ${describeAction(a)}`);
+      this.save({ ...a, status: 'expired', updatedAt: now }, fx, `Action expired (${why}): ${a.display}`);
     }
   }
 }

@@ -5,7 +5,6 @@
  * escaped, so a message cannot turn into a link, an image or a heading.
  */
 import type { IncidentDetail, TimelineEntry } from '../api/types';
-import { describeAction } from './action-desk';
 
 /** Markdown-inert text on one line. */
 export function mdText(text: string, max = 300): string {
@@ -84,7 +83,7 @@ export function renderPostmortem(d: IncidentDetail, now: number): string {
   if (d.actions.length === 0) out.push('No rule named an action.');
   for (const a of d.actions) {
     const result = a.exitCode !== null ? `, exit ${a.exitCode}` : '';
-    out.push(`- ${mdText(a.rule, 100)}: \`${describeAction(a).replace(/`/g, "'")}\`, ${a.status}${result}${a.claimedBy ? `, run from ${mdText(a.claimedBy, 80)}` : ''}`);
+    out.push(`- ${mdText(a.rule, 100)}: \`${a.display.replace(/`/g, "'")}\`, ${a.status}${result}${a.claimedBy ? `, run from ${mdText(a.claimedBy, 80)}` : ''}`);
   }
   out.push('');
 

@@ -137,6 +137,8 @@ export interface ActionView {
   command: string | null;
   args: string[];
   task: string | null;
+  /** The command line or task as people read it: `npm run regenerate`, `task "Rerun"`. */
+  display: string;
   timeoutMs: number;
   unattended: boolean;
   /** The rules file and line that declared it. */

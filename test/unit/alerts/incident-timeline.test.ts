@@ -44,7 +44,7 @@ const detail: IncidentDetail = {
   errorGroups: [{ fingerprint: 'abc', category: 'deployment', message: '# not a heading', count: 12, status: 'resolved' }],
   resources: { cpuPeak: 97.2, memoryPeakPercent: null, load1Peak: 3.5 },
   actions: [{
-    id: 'a', incidentId: 7, rule: 'GenerationFailureRate', alertFingerprint: 'x', command: 'npm', args: ['run', 'regen'], task: null, timeoutMs: 60_000, unattended: false,
+    id: 'a', incidentId: 7, rule: 'GenerationFailureRate', alertFingerprint: 'x', command: 'npm', args: ['run', 'regen'], task: null, display: 'npm run regen', timeoutMs: 60_000, unattended: false,
     origin: 'alerts.yaml:3', rulesFile: null, status: 'succeeded', requestedAt: T0, updatedAt: T0, claimedBy: 'window', exitCode: 0, output: null, durationMs: 1000,
   }],
 };
