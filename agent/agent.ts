@@ -111,8 +111,18 @@ export async function startAgent(config: AgentConfig, log: (message: string) => 
     const rulesFile = config.rulesFile;
     if (rulesFile) {
       // Edits to the rules file take effect without a restart; a file with errors keeps the rules in force.
+      let last = '';
       watchFile(rulesFile, { interval: 2000, persistent: false }, (cur, prev) => {
         if (cur.mtimeMs === prev.mtimeMs && cur.size === prev.size) return;
+        const text = (() => {
+          try {
+            return readFileSync(rulesFile, 'utf8');
+          } catch {
+            return '';
+          }
+        })();
+        if (text === last) return;
+        last = text;
         const next = loadRules(rulesFile, log, false);
         if (next) void alerts.reload(next.rules, next.settings).then(() => log(`rules file ${rulesFile} reloaded: ${next.rules.length} rules`));
       });

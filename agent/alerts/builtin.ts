@@ -55,7 +55,7 @@ export const BUILTIN_RULES: readonly AlertRule[] = [
     forMs: 0,
     keepFiringForMs: 0,
     spec: { kind: 'no_success', windowMs: 30 * MIN, minAttempts: 3 },
-    annotations: { summary: 'no generation succeeded in 30 minutes while {{value}} were attempted' },
+    annotations: { summary: 'none of the {{value}} generations that ended in 30 minutes succeeded' },
   },
   { ...base, name: 'HighCpu', severity: 'warning', forMs: 5 * MIN, keepFiringForMs: MIN, spec: { kind: 'resource', metric: 'cpu', threshold: 90 }, annotations: { summary: 'CPU at {{value}} %' } },
   { ...base, name: 'HighMemory', severity: 'warning', forMs: 5 * MIN, keepFiringForMs: MIN, spec: { kind: 'resource', metric: 'memory', threshold: 90 }, annotations: { summary: 'memory at {{value}} %' } },

@@ -33,8 +33,10 @@ export function storeEvaluator({ queries, st, latestSample, latestMounts }: Eval
         return [{ labels: { phase: spec.phase }, holds: p.count >= spec.minRuns && (p.p95 ?? 0) > spec.thresholdMs, value: p.p95 }];
       }
       case 'no_success': {
+        // Runs still going have not failed yet: only ended runs count, so a burst of starts pages no one.
         const o = queries.outcomes({ from: now - spec.windowMs, to: now });
-        return [{ labels: {}, holds: o.started >= spec.minAttempts && o.success === 0, value: o.started }];
+        const ended = o.success + o.failed + o.partial;
+        return [{ labels: {}, holds: ended >= spec.minAttempts && o.success === 0, value: ended }];
       }
       case 'resource': {
         if (spec.metric === 'disk') {
