@@ -10,7 +10,8 @@ import type { IncidentDetail, TimelineEntry } from '../api/types';
 export function mdText(text: string, max = 300): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   const clipped = flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
-  return clipped.replace(/[\\`*_{}[\]()<>#+!|~]/g, (c) => `\\${c}`);
+  // Without [ and ] nothing becomes a link or an image, so parentheses and ! may stay as they are.
+  return clipped.replace(/[\\`*_{}[\]<>#+|~]/g, (c) => `\\${c}`);
 }
 
 function iso(ts: number): string {
@@ -42,14 +43,13 @@ const KIND_LABEL: Record<TimelineEntry['kind'], string> = {
 export function renderPostmortem(d: IncidentDetail, now: number): string {
   const i = d.incident;
   const end = i.resolvedAt ?? now;
-  const firstAlert = d.timeline.find((e) => e.kind === 'alert_firing' || e.kind === 'opened');
   const out: string[] = [];
   out.push(`# Postmortem: incident #${i.id}, ${mdText(i.title, 200)}`, '');
   out.push(`*Draft written by Genmon on ${iso(now)}. Fill in the sections marked TODO.*`, '');
   out.push('## Summary', '');
   out.push(`- **Severity:** ${i.severity}`);
   out.push(`- **Status:** ${i.status}${i.resolvedBy ? ` (resolved by ${mdText(i.resolvedBy, 100)})` : ''}`);
-  out.push(`- **Opened:** ${iso(i.openedAt)}${firstAlert ? `, on ${mdText(firstAlert.text, 200)}` : ''}`);
+  out.push(`- **Opened:** ${iso(i.openedAt)}`);
   out.push(`- **Acknowledged:** ${i.acknowledgedAt ? `${iso(i.acknowledgedAt)}, after ${humanDuration(i.acknowledgedAt - i.openedAt)}${i.acknowledgedBy ? ` by ${mdText(i.acknowledgedBy, 100)}` : ''}` : 'not acknowledged'}`);
   out.push(`- **${i.resolvedAt ? 'Resolved' : 'Open for'}:** ${i.resolvedAt ? `${iso(i.resolvedAt)}, after ${humanDuration(i.resolvedAt - i.openedAt)}` : humanDuration(end - i.openedAt)}`);
   out.push(`- **Alerts:** ${i.alerts.map((a) => `${mdText(a.rule, 100)} (${a.severity})`).join(', ') || 'none'}`, '');

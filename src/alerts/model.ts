@@ -159,7 +159,8 @@ export function alertStatus(alerts: readonly AlertView[]): { visible: boolean; t
   if (pending) lines.push(`${pending} pending`);
   return {
     visible: firing.length > 0,
-    text: `$(bell-dot) ${firing.length}${unacked < firing.length ? ` (${unacked} new)` : ''}`,
+    // A dot while something fires that nobody has acknowledged yet.
+    text: `$(${unacked > 0 ? 'bell-dot' : 'bell'}) ${firing.length}${unacked > 0 && unacked < firing.length ? ` (${unacked} new)` : ''}`,
     tooltip: [`${firing.length} alert${firing.length === 1 ? '' : 's'} firing`, ...lines].join('\n'),
     level: serious ? 'error' : 'warning',
   };
@@ -225,7 +226,7 @@ export function errorGroupTree(groups: readonly ErrorGroup[], now: number): Node
     out.push({
       id: `errors/${category}`,
       label: category,
-      description: `${list.reduce((n, g) => n + g.countInRange, 0)} errors · ${list.length} groups${open < list.length ? `, ${open} open` : ''}`,
+      description: `${list.reduce((n, g) => n + g.countInRange, 0)} errors · ${list.length} group${list.length === 1 ? '' : 's'}${open < list.length ? `, ${open} open` : ''}`,
       icon: { id: 'folder' },
       children: list.map((g) => errorGroupNode(g, now)),
     });

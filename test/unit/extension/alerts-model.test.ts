@@ -54,6 +54,7 @@ test('the status bar item: hidden with nothing firing; counts firing, unacknowle
   assert.deepEqual([s.visible, s.text, s.level], [true, '$(bell-dot) 2 (1 new)', 'error']);
   assert.match(s.tooltip, /^2 alerts firing\nwarning: Slow\ncritical: Down \(acknowledged\)$/);
   assert.equal(alertStatus([alert('Slow')]).level, 'warning');
+  assert.equal(alertStatus([alert('Slow', { acknowledgedAt: NOW })]).text, '$(bell) 1', 'all acknowledged: no dot, no count of new ones');
 });
 
 function notification(extra: Partial<AlertNotification> = {}): AlertNotification {
@@ -109,7 +110,7 @@ function group(fingerprint: string, status: ErrorGroup['status'], category: Erro
 
 test('the Errors tree shows groups by category with their state; menus key on the state', () => {
   const tree = errorGroupTree([group('a', 'resolved'), group('b', 'regressed'), group('c', 'new'), group('d', 'ignored', 'system')], NOW);
-  assert.deepEqual(tree.map((n) => [n.label, n.description]), [['generation', '9 errors · 3 groups, 2 open'], ['system', '3 errors · 1 groups, 0 open']]);
+  assert.deepEqual(tree.map((n) => [n.label, n.description]), [['generation', '9 errors · 3 groups, 2 open'], ['system', '3 errors · 1 group, 0 open']]);
   assert.deepEqual(tree[0].children!.map((n) => [n.label, n.contextValue]), [
     ['boom b', 'errorGroup status-regressed'],
     ['boom c', 'errorGroup status-new'],
