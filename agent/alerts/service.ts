@@ -45,6 +45,10 @@ export interface AlertServiceOptions {
   everyMs?: number;
 }
 
+const HOUR = 3600_000;
+/** Delivered notifications and ended silences are kept this long. */
+const KEEP_MS = 7 * 24 * HOUR;
+
 interface SavedState {
   alerts: [string, TrackedAlert][];
   groups: GroupState[];
@@ -74,6 +78,7 @@ export class AlertService {
   private soon: NodeJS.Timeout | null = null;
   private flushTimer: NodeJS.Timeout | null = null;
   private stopped = false;
+  private prunedAt = 0;
 
   constructor(private readonly opts: AlertServiceOptions) {
     this.queries = new AlertingQueries(opts.store.st);
@@ -225,6 +230,17 @@ export class AlertService {
     this.flush(now, fx);
     this.incidents.autoResolve(now, fx);
     this.actions.expire(now, fx);
+    this.prune(now, fx);
+  }
+
+  /** Hourly: delivered notifications and silences that ended a week ago are dropped. */
+  private prune(now: number, fx: Effects): void {
+    if (now - this.prunedAt < HOUR) return;
+    this.prunedAt = now;
+    const before = now - KEEP_MS;
+    fx.ops.push({ op: 'delivery.prune', before }, { op: 'silence.prune', before });
+    this.stored = this.stored.filter((s) => s.endsAt >= before);
+    this.silences = this.stored.map(toSilence);
   }
 
   private apply(change: AlertChange, now: number, fx: Effects): void {
@@ -312,7 +328,7 @@ export class AlertService {
     if (matchers.length === 0) return Promise.reject(new Refused(400, 'a silence needs at least one matcher'));
     return this.step((now, fx) => {
       const startsAt = req.startsAt ?? now;
-      const endsAt = req.endsAt ?? startsAt + (req.durationMs ?? 3600_000);
+      const endsAt = req.endsAt ?? startsAt + (req.durationMs ?? HOUR);
       if (endsAt <= startsAt || endsAt <= now) throw new Refused(400, 'a silence must end after it starts and in the future');
       const silence: StoredSilence = { id: randomUUID(), matchers, startsAt, endsAt, createdBy: (req.createdBy ?? 'api').slice(0, 200), comment: (req.comment ?? '').slice(0, 2000), createdAt: now };
       this.putSilence(silence, now, fx);

@@ -23,7 +23,8 @@ export type AlertingOp =
   | { op: 'incident.event'; incidentId: number; entry: TimelineEntry }
   | { op: 'action.put'; action: ActionView }
   | { op: 'delivery.put'; delivery: DeliveryView; payload?: string }
-  | { op: 'delivery.prune'; before: number };
+  | { op: 'delivery.prune'; before: number }
+  | { op: 'silence.prune'; before: number };
 
 export interface AlertingRecord {
   /** The engine's and dispatcher's state after the step, when it changed. */
@@ -77,6 +78,9 @@ function applyOp(st: Statements, op: AlertingOp): void {
     }
     case 'delivery.prune':
       st.run("DELETE FROM deliveries WHERE status = 'delivered' AND updated_at < ?", [op.before]);
+      return;
+    case 'silence.prune':
+      st.run('DELETE FROM silences WHERE ends_at < ?', [op.before]);
       return;
   }
 }

@@ -284,3 +284,25 @@ test('an action nobody claims expires and says so on the incident', async () => 
     await h.dispose();
   }
 });
+
+test('delivered notifications and silences that ended a week ago are pruned', async () => {
+  const h = await harness([rule('Once')], DEFAULT_SETTINGS, { logFile: true });
+  try {
+    await h.service.createSilence({ matchers: ['alertname="Other"'], durationMs: MIN });
+    h.holds.set('Once', true);
+    await h.at(0);
+    await h.at(1000);
+    const stored = new AlertingQueries(h.store.st);
+    await until(() => stored.deliveries({ status: 'delivered', limit: 10 }).length === 1);
+    const [first] = stored.deliveries({ limit: 10 });
+    await h.at(2 * 3600_000);
+    assert.ok(stored.deliveries({ limit: 10 }).some((d) => d.id === first.id), 'kept for a week');
+    h.holds.set('Once', false);
+    await h.at(3 * 3600_000);
+    await h.at(8 * 24 * 3600_000);
+    assert.equal(stored.deliveries({ limit: 10 }).some((d) => d.id === first.id), false, 'gone after a week');
+    assert.deepEqual([stored.silences().length, h.service.silenceViews().length], [0, 0]);
+  } finally {
+    await h.dispose();
+  }
+});
