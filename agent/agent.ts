@@ -16,6 +16,8 @@ import type { AlertRule } from './alerts/rules-file';
 import { parseRulesFile } from './alerts/rules-file';
 import { AlertService } from './alerts/service';
 import { acquireLock } from './lock';
+import { startProcessing } from './ingest/processing';
+import { registerOtlp } from './otlp';
 import { createSampler } from './sampler';
 import { Queries } from './store/queries';
 import { SCHEMA_VERSION } from './store/schema';
@@ -95,6 +97,7 @@ export async function startAgent(config: AgentConfig, log: (message: string) => 
         if (group) server.push({ type: 'errorGroup', group });
       },
     });
+    registerOtlp(server, store, config.otlp, log);
     const url = await server.listen();
     cleanups.push(() => server.close());
     store.onPush((message) => {
@@ -103,6 +106,10 @@ export async function startAgent(config: AgentConfig, log: (message: string) => 
     });
     alerts.start();
     cleanups.push(() => alerts.stop());
+
+    // Before any source commits lines: they must meet the rules now in force.
+    const processing = await startProcessing({ config: config.processing, webhookUrl: config.webhookUrl, cwd: process.cwd(), version: VERSION, store, server, log });
+    cleanups.push(() => processing.stop());
 
     const tailer = new Tailer({ dirs: config.logDirs, store, log });
     await tailer.start();
@@ -128,6 +135,7 @@ export async function startAgent(config: AgentConfig, log: (message: string) => 
         onSample: (sample) => {
           latestSample = sample;
           server.push({ type: 'sample', sample });
+          processing.sample(sample);
           pending.push(sample);
           if (pending.length * config.intervalMs >= SAMPLE_BATCH_MS) void flush();
         },

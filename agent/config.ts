@@ -5,6 +5,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
 import { defaultDataDir } from './api/discovery';
+import { checkSection, type ProcessingConfig } from './ingest/processing/rules';
+import type { OtlpSettings } from './otlp';
 
 export interface AgentConfig {
   dataDir: string;
@@ -25,10 +27,17 @@ export interface AgentConfig {
   rulesFile: string | null;
   /** Where alert notifications are POSTed (Slack-compatible), if anywhere. */
   webhookUrl: string | null;
+  /** The OTLP/HTTP intake: on by default, with its limits. */
+  otlp: OtlpSettings;
+  /** Processing rules (config file only). */
+  processing: ProcessingConfig | undefined;
 }
 
 /** What flags and the config file may set; every key optional. */
-export type ConfigInput = Partial<Omit<AgentConfig, 'host' | 'rulesFile' | 'webhookUrl'>> & { config?: string; rulesFile?: string; webhookUrl?: string };
+export type ConfigInput = Partial<Omit<AgentConfig, 'host' | 'rulesFile' | 'webhookUrl' | 'otlp' | 'processing'>> & {
+  otlp?: OtlpSettings;
+  processing?: ProcessingConfig;
+} & { config?: string; rulesFile?: string; webhookUrl?: string };
 
 export const DEFAULTS = {
   logDirs: ['.genmon/runs'],
@@ -54,7 +63,7 @@ function fromEnv(env: NodeJS.ProcessEnv): ConfigInput {
   return out;
 }
 
-const FILE_KEYS: Record<string, 'string' | 'number' | 'boolean' | 'string[]'> = {
+const FILE_KEYS: Record<string, 'string' | 'number' | 'boolean' | 'string[]' | 'section'> = {
   dataDir: 'string',
   dbPath: 'string',
   logDirs: 'string[]',
@@ -66,6 +75,8 @@ const FILE_KEYS: Record<string, 'string' | 'number' | 'boolean' | 'string[]'> = 
   demoRatePerMinute: 'number',
   rulesFile: 'string',
   webhookUrl: 'string',
+  otlp: 'section',
+  processing: 'section',
 };
 
 /** Reads and checks a config file; unknown keys and wrong types are errors naming the key. */
@@ -81,6 +92,12 @@ export function readConfigFile(path: string): ConfigInput {
   for (const [key, value] of Object.entries(parsed)) {
     const type = FILE_KEYS[key];
     if (!type) throw new ConfigError(`config file ${path}: unknown key "${key}" (known: ${Object.keys(FILE_KEYS).join(', ')})`);
+    if (type === 'section') {
+      const errors = checkSection(key as 'otlp' | 'processing', value);
+      if (errors.length > 0) throw new ConfigError(`config file ${path}: ${errors.join('; ')}`);
+      out[key] = value;
+      continue;
+    }
     const ok = type === 'string[]' ? Array.isArray(value) && value.every((v) => typeof v === 'string') : typeof value === type;
     if (!ok) throw new ConfigError(`config file ${path}: "${key}" must be ${type === 'string[]' ? 'an array of strings' : `a ${type}`}`);
     out[key] = value;
@@ -116,6 +133,8 @@ export function resolveConfig(flags: ConfigInput, env: NodeJS.ProcessEnv = proce
     demoRatePerMinute: positive('demo rate', pick('demoRatePerMinute') ?? DEFAULTS.demoRatePerMinute, 0.1),
     rulesFile: rulesFile(pick('rulesFile'), cwd),
     webhookUrl: pick('webhookUrl') ?? null,
+    otlp: file.otlp ?? {},
+    processing: file.processing,
   };
 }
 
