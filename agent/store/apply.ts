@@ -210,21 +210,23 @@ export class Applier {
         continue;
       }
       accepted++;
-      const event = this.processing.process(parsed.event, ref.path, parsed.ts);
-      if (event === null) continue;
+      const kept = this.processing.filter(parsed.event, ref.path, parsed.ts);
+      if (kept === null) continue;
       if (!parsed.known) {
+        const event = this.processing.enrich(kept);
         this.st.run('INSERT INTO events (ts, run_id, type, source_id, line, body) VALUES (?, ?, ?, ?, ?, ?)', [
           parsed.ts, event.run_id, event.type, src.id, lineNo, event === parsed.event && !transform ? line.toString('utf8') : JSON.stringify(event),
         ]);
         collected?.push(event);
         continue;
       }
-      if (event.type !== 'run.started' && !this.runs.known(event.run_id)) {
-        if (this.processing.droppedRun(event.run_id)) continue;
-        this.bad('unknown_run', `${event.type} for run "${clip(event.run_id)}" that has no run.started`, ref.path, offset, excerptOf(line), at);
+      if (kept.type !== 'run.started' && !this.runs.known(kept.run_id)) {
+        if (this.processing.droppedRun(kept.run_id)) continue;
+        this.bad('unknown_run', `${kept.type} for run "${clip(kept.run_id)}" that has no run.started`, ref.path, offset, excerptOf(line), at);
         bad++;
         continue;
       }
+      const event = this.processing.enrich(kept);
       this.derive(event as KnownEvent, parsed.ts, src.id, lineNo, touchedRuns, push);
       collected?.push(event);
     }

@@ -49,8 +49,8 @@ export class IngestProcessing {
     return this.pipeline.transformFor(path);
   }
 
-  /** Filter then enrich; null when a rule drops the event. */
-  process(event: EventBase, path: string, ts: number): EventBase | null {
+  /** The event, or null when a filter rule drops it. */
+  filter(event: EventBase, path: string, ts: number): EventBase | null {
     if (this.pipeline.empty) return event;
     const verdict: Verdict = this.pipeline.filter(event, path);
     if (verdict !== null) {
@@ -60,7 +60,11 @@ export class IngestProcessing {
       }
       return null;
     }
-    return this.pipeline.enrich(event);
+    return event;
+  }
+
+  enrich(event: EventBase): EventBase {
+    return this.pipeline.empty ? event : this.pipeline.enrich(event);
   }
 
   /** True (and counted) when an event's run was dropped by a rule. */

@@ -196,7 +196,9 @@ export function checkSection(key: 'processing' | 'otlp', value: unknown): string
 
 /** One message per place, the most telling one: anyOf/if wrappers only repeat what their branches said. */
 function pick(errors: ErrorObject[]): ErrorObject[] {
-  const useful = errors.filter((e) => e.keyword !== 'anyOf' && e.keyword !== 'if');
+  // A branch of an anyOf that failed on its type is noise beside a deeper error from the branch that fit.
+  const deeper = (e: ErrorObject) => errors.some((o) => o.instancePath.startsWith(`${e.instancePath}/`));
+  const useful = errors.filter((e) => e.keyword !== 'anyOf' && e.keyword !== 'if' && !((e.keyword === 'const' || e.keyword === 'type') && deeper(e)));
   const seen = new Set<string>();
   const out: ErrorObject[] = [];
   for (const e of useful.length > 0 ? useful : errors) {
