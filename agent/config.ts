@@ -6,6 +6,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
 import { defaultDataDir } from './api/discovery';
 import { DEFAULT_RETENTION, parseRetention, SettingsError, type Retention } from './metrics/settings';
+import { checkSection, type ProcessingConfig } from './ingest/processing/rules';
+import type { OtlpSettings } from './otlp';
 
 export interface AgentConfig {
   dataDir: string;
@@ -26,6 +28,14 @@ export interface AgentConfig {
   rulesFile: string | null;
   /** Where alert notifications are POSTed (Slack-compatible), if anywhere. */
   webhookUrl: string | null;
+  /** First webhook retry delay, doubled per attempt; a failed round is retried after 60 times it. */
+  webhookBackoffMs: number;
+  /** The log-file channel: alert notifications appended as JSON lines; null: off. */
+  alertLog: string | null;
+  /** The OTLP/HTTP intake: on by default, with its limits. */
+  otlp: OtlpSettings;
+  /** Processing rules (config file only). */
+  processing: ProcessingConfig | undefined;
   /** Price table file (JSON); null: `<data-dir>/prices.json` when present, else the defaults. */
   pricesFile: string | null;
   /** A run with no run.ended this long after its start is abandoned. */
@@ -37,10 +47,12 @@ export interface AgentConfig {
 }
 
 /** What flags and the config file may set; every key optional. */
-export type ConfigInput = Partial<Omit<AgentConfig, 'host' | 'rulesFile' | 'webhookUrl' | 'pricesFile' | 'abandonAfterMs' | 'sessionTimeoutMs'>> & {
-  config?: string;
-  rulesFile?: string;
-  webhookUrl?: string;
+export type ConfigInput = Partial<
+  Omit<AgentConfig, 'host' | 'rulesFile' | 'webhookUrl' | 'alertLog' | 'otlp' | 'processing' | 'pricesFile' | 'abandonAfterMs' | 'sessionTimeoutMs' | 'retention'>
+> & {
+  otlp?: OtlpSettings;
+  processing?: ProcessingConfig;
+} & { config?: string; rulesFile?: string; webhookUrl?: string; alertLog?: string } & {
   pricesFile?: string;
   abandonAfterMinutes?: number;
   sessionTimeoutMinutes?: number;
@@ -54,6 +66,8 @@ export const DEFAULTS = {
   port: 0,
   demoRatePerMinute: 12,
   rulesFiles: ['.genmon/alerts.yaml', '.genmon/alerts.yml', '.genmon/alerts.json'],
+  webhookBackoffMs: 1000,
+  alertLog: 'alerts.log',
   abandonAfterMinutes: 30,
   sessionTimeoutMinutes: 30,
 } as const;
@@ -70,11 +84,12 @@ function fromEnv(env: NodeJS.ProcessEnv): ConfigInput {
   if (env.GENMON_CONFIG) out.config = env.GENMON_CONFIG;
   if (env.GENMON_RULES) out.rulesFile = env.GENMON_RULES;
   if (env.GENMON_WEBHOOK_URL) out.webhookUrl = env.GENMON_WEBHOOK_URL;
+  if (env.GENMON_ALERT_LOG !== undefined) out.alertLog = env.GENMON_ALERT_LOG;
   if (env.GENMON_PRICES) out.pricesFile = env.GENMON_PRICES;
   return out;
 }
 
-const FILE_KEYS: Record<string, 'string' | 'number' | 'boolean' | 'string[]' | 'object'> = {
+const FILE_KEYS: Record<string, 'string' | 'number' | 'boolean' | 'string[]' | 'section' | 'object'> = {
   dataDir: 'string',
   dbPath: 'string',
   logDirs: 'string[]',
@@ -86,6 +101,10 @@ const FILE_KEYS: Record<string, 'string' | 'number' | 'boolean' | 'string[]' | '
   demoRatePerMinute: 'number',
   rulesFile: 'string',
   webhookUrl: 'string',
+  webhookBackoffMs: 'number',
+  alertLog: 'string',
+  otlp: 'section',
+  processing: 'section',
   pricesFile: 'string',
   abandonAfterMinutes: 'number',
   sessionTimeoutMinutes: 'number',
@@ -105,6 +124,12 @@ export function readConfigFile(path: string): ConfigInput {
   for (const [key, value] of Object.entries(parsed)) {
     const type = FILE_KEYS[key];
     if (!type) throw new ConfigError(`config file ${path}: unknown key "${key}" (known: ${Object.keys(FILE_KEYS).join(', ')})`);
+    if (type === 'section') {
+      const errors = checkSection(key as 'otlp' | 'processing', value);
+      if (errors.length > 0) throw new ConfigError(`config file ${path}: ${errors.join('; ')}`);
+      out[key] = value;
+      continue;
+    }
     const ok =
       type === 'string[]' ? Array.isArray(value) && value.every((v) => typeof v === 'string')
       : type === 'object' ? value !== null && typeof value === 'object' && !Array.isArray(value)
@@ -143,6 +168,10 @@ export function resolveConfig(flags: ConfigInput, env: NodeJS.ProcessEnv = proce
     demoRatePerMinute: positive('demo rate', pick('demoRatePerMinute') ?? DEFAULTS.demoRatePerMinute, 0.1),
     rulesFile: rulesFile(pick('rulesFile'), cwd),
     webhookUrl: pick('webhookUrl') ?? null,
+    webhookBackoffMs: positive('webhook backoff', pick('webhookBackoffMs') ?? DEFAULTS.webhookBackoffMs, 10),
+    alertLog: alertLog(pick('alertLog'), dataDir, cwd),
+    otlp: file.otlp ?? {},
+    processing: file.processing,
     pricesFile: pricesFile(pick('pricesFile'), dataDir, cwd),
     abandonAfterMs: positive('abandonAfterMinutes', pick('abandonAfterMinutes') ?? DEFAULTS.abandonAfterMinutes, 1) * 60_000,
     sessionTimeoutMs: positive('sessionTimeoutMinutes', pick('sessionTimeoutMinutes') ?? DEFAULTS.sessionTimeoutMinutes, 1) * 60_000,
@@ -169,6 +198,14 @@ function pricesFile(explicit: string | undefined, dataDir: string, cwd: string):
   }
   const beside = join(dataDir, 'prices.json');
   return existsSync(beside) ? beside : null;
+
+}
+
+
+/** The log-file channel's file: in the data directory by default; an empty value turns it off. */
+function alertLog(explicit: string | undefined, dataDir: string, cwd: string): string | null {
+  if (explicit === '') return null;
+  return explicit === undefined ? join(dataDir, DEFAULTS.alertLog) : resolve(cwd, explicit);
 }
 
 /** An explicit rules file must exist; by default the workspace's `.genmon/alerts.yaml` or `.json` is used when present. */

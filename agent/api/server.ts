@@ -25,8 +25,10 @@ export class HttpError extends Error {
 export type Query = URLSearchParams;
 export type Handler = (query: Query, params: Record<string, string>) => unknown;
 export type ActionHandler = (body: unknown, params: Record<string, string>) => Promise<unknown>;
+/** Takes the request as it comes (after the Host, Origin and token checks) and answers it itself. */
+export type RawHandler = (req: IncomingMessage, res: ServerResponse) => void;
 /** A GET answered with its own content type, at a path outside the API prefix (`/metrics`). */
-export type RawHandler = () => Promise<{ contentType: string; body: string }>;
+export type RawGetHandler = () => Promise<{ contentType: string; body: string }>;
 
 interface Route {
   method: 'GET' | 'POST';
@@ -53,7 +55,8 @@ const MAX_CLIENT_BUFFER = 4 * 1024 * 1024;
 
 export class ApiServer {
   private readonly routes: Route[] = [];
-  private readonly raw = new Map<string, RawHandler>();
+  private readonly rawRoutes = new Map<string, RawHandler>();
+  private readonly rawGets = new Map<string, RawGetHandler>();
   private readonly clients = new Set<ServerResponse>();
   private server: Server | null = null;
   private ping: NodeJS.Timeout | null = null;
@@ -70,13 +73,18 @@ export class ApiServer {
   }
 
   /** Registers `GET <path>` (no API prefix), under the same Host, Origin and token checks. */
-  getRaw(path: string, handler: RawHandler): void {
-    this.raw.set(path, handler);
+  getRaw(path: string, handler: RawGetHandler): void {
+    this.rawGets.set(path, handler);
   }
 
   /** Registers `POST /api/v1<path>` taking a JSON body. */
   post(path: string, handler: ActionHandler): void {
     this.route('POST', path, (_query, params, body) => handler(body, params));
+  }
+
+  /** Registers `POST <path>` outside the API prefix, read and answered by `handler` (the OTLP intake). */
+  rawPost(path: string, handler: RawHandler): void {
+    this.rawRoutes.set(path, handler);
   }
 
   private route(method: Route['method'], path: string, handler: Route['handler']): void {
@@ -169,9 +177,9 @@ export class ApiServer {
       return this.fail(res, new HttpError(400, 'bad_url', 'the request URL could not be parsed'));
     }
     if (url.pathname === `${API_PREFIX}/stream`) return this.stream(req, res);
-    const raw = this.raw.get(url.pathname);
-    if (raw && req.method === 'GET') {
-      void raw().then(
+    const rawGet = this.rawGets.get(url.pathname);
+    if (rawGet && req.method === 'GET') {
+      void rawGet().then(
         (answer) => {
           res.writeHead(200, { 'Content-Type': answer.contentType });
           res.end(answer.body);
@@ -183,13 +191,19 @@ export class ApiServer {
       );
       return;
     }
-    for (const route of this.routes) {
-      const m = route.pattern.exec(url.pathname);
-      if (!m) continue;
-      if (route.method !== req.method) return this.fail(res, new HttpError(405, 'method_not_allowed', `use ${route.method} for ${url.pathname}`));
-      void this.answer(req, res, route, url, m);
+    const raw = this.rawRoutes.get(url.pathname);
+    if (raw) {
+      if (req.method !== 'POST') return this.fail(res, new HttpError(405, 'method_not_allowed', `use POST for ${url.pathname}`));
+      return raw(req, res);
+    }
+    // A path may have both a GET and a POST route (list and create).
+    const matching = this.routes.filter((r) => r.pattern.test(url.pathname));
+    const route = matching.find((r) => r.method === req.method);
+    if (route) {
+      void this.answer(req, res, route, url, route.pattern.exec(url.pathname)!);
       return;
     }
+    if (matching.length > 0) return this.fail(res, new HttpError(405, 'method_not_allowed', `use ${matching[0].method} for ${url.pathname}`));
     this.fail(res, new HttpError(404, 'not_found', `no endpoint ${url.pathname}`));
   }
 
