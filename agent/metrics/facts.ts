@@ -29,8 +29,8 @@ export interface RunFactRow {
 export interface FactSource {
   /** Runs started in [from, to) that pass the filters. */
   runs(from: number, to: number, filters: MetricFilters): RunFactRow[];
-  /** Phase attempts of these runs. */
-  phases(runIds: string[]): PhaseFact[];
+  /** Phase attempts of these runs (started in [from, to)). */
+  phases(runIds: string[], from: number, to: number): PhaseFact[];
 }
 
 export function readPhaseFacts(st: Statements, runIds: string[]): PhaseFact[] {

@@ -283,7 +283,7 @@ export class MetricEngine {
     // Runs that started up to a day before the range may still end, or be abandoned, inside it.
     const runs = this.opts.facts.runs(frame.start - 86_400_000, end, filters);
     const derive = FACT_METRICS[ref.metric];
-    const phases = ref.metric === 'genmon_phase_duration_seconds' ? this.opts.facts.phases(runs.map((r) => r.runId)) : [];
+    const phases = ref.metric === 'genmon_phase_duration_seconds' ? this.opts.facts.phases(runs.map((r) => r.runId), frame.start - 86_400_000, end) : [];
     const byRun = new Map<string, typeof phases>();
     for (const p of phases) byRun.set(p.runId, [...(byRun.get(p.runId) ?? []), p]);
     const grid: Grid = new Map();

@@ -36,6 +36,22 @@ interface Cell {
   sketch: Sketch | null;
 }
 
+/**
+ * Adds rows given as a JSON array of `[series, bucket, count, sum, min, max,
+ * last, last_ts, sketch hex]` into a rollup table, merging with rows there.
+ */
+export function rollupUpsert(tier: string): string {
+  return `INSERT INTO rollup_${tier} (series, bucket, count, sum, min, max, last, last_ts, sketch)
+    SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, value ->> 7, unhex(value ->> 8)
+    FROM json_each(?) WHERE true
+    ON CONFLICT (series, bucket) DO UPDATE SET
+      count = count + excluded.count, sum = sum + excluded.sum,
+      min = MIN(min, excluded.min), max = MAX(max, excluded.max),
+      last = CASE WHEN excluded.last_ts >= last_ts THEN excluded.last ELSE last END,
+      last_ts = MAX(last_ts, excluded.last_ts),
+      sketch = sketch_merge(sketch, excluded.sketch)`;
+}
+
 /** Labels as stored: keys in sorted order, so the same set is always the same text. */
 export function labelKey(labels: Labels): string {
   const keys = Object.keys(labels);
@@ -59,18 +75,9 @@ export class RollupWriter {
   retention: Retention = DEFAULT_RETENTION;
 
   constructor() {
-    this.upserts = TIERS.map(
-      ({ tier }) => `INSERT INTO rollup_${tier} (series, bucket, count, sum, min, max, last, last_ts, sketch)
-        SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, value ->> 7, unhex(value ->> 8)
-        FROM json_each(?) WHERE true
-        ON CONFLICT (series, bucket) DO UPDATE SET
-          count = count + excluded.count, sum = sum + excluded.sum,
-          min = MIN(min, excluded.min), max = MAX(max, excluded.max),
-          last = CASE WHEN excluded.last_ts >= last_ts THEN excluded.last ELSE last END,
-          last_ts = MAX(last_ts, excluded.last_ts),
-          sketch = sketch_merge(sketch, excluded.sketch)`,
-    );
+    this.upserts = TIERS.map(({ tier }) => rollupUpsert(tier));
   }
+
 
   /**
    * One observation: a counter's increment, a gauge's reading or a

@@ -17,6 +17,7 @@ import { MachineMetrics } from '../metrics/machine';
 import { MetricDeriver } from '../metrics/observe';
 import { parseSettings, type StoreSettings } from '../metrics/settings';
 import { RollupWriter } from '../metrics/rollup';
+import { retireRows, sealRows } from './seal-rows';
 import { IngestProcessing } from './processing';
 import type { Statements } from './statements';
 
@@ -207,6 +208,17 @@ export class Applier {
         return this.applyMounts(JSON.parse(record.body.toString('utf8')) as MountUsage[]);
       case 'processing':
         this.processing.load(record.body.toString('utf8'));
+        return { push: [], lines: 0, bad: 0 };
+      case 'seal':
+        sealRows(this.st, h.tier, h.from, h.to);
+        // Sealed runs are gone from the tables the caches stand for.
+        this.forgetCaches();
+        return { push: [], lines: 0, bad: 0 };
+      case 'drop':
+        return { push: [], lines: 0, bad: 0 };
+      case 'retire':
+        retireRows(this.st, h.at, this.settings.retention);
+        this.forgetCaches();
         return { push: [], lines: 0, bad: 0 };
       case 'tick': {
         const abandoned = this.metrics.tick(h.at, h);
