@@ -85,7 +85,8 @@ export class MetricDeriver {
     const s = this.state(e.run_id, ts);
     if (!s) return;
     const seconds = e.duration_ms / 1000;
-    if (e.status !== 'skipped') {
+    if (e.status === 'skipped') this.run(s, 'genmon_phases_skipped_total', { phase: e.phase }, 1, ts);
+    else {
       this.run(s, 'genmon_phase_duration_seconds', { phase: e.phase, status: e.status }, seconds, ts);
       const usd = seconds * this.prices().computePerUnit;
       this.run(s, 'genmon_compute_units_total', { phase: e.phase }, seconds, ts);

@@ -12,6 +12,8 @@ import type { Store } from '../store/store';
 import { loadSqlJs } from '../store/sqlite';
 import { Maintenance } from '../store/maintenance';
 import { PartitionSet } from '../store/partitions';
+import { History } from '../store/history';
+import type { Queries } from '../store/queries';
 import type { FactSource } from './facts';
 import { DEFAULT_PRICES, readPriceFile } from './prices';
 import { parseSettings, type StoreSettings } from './settings';
@@ -26,8 +28,10 @@ export interface MetricsService {
   stop(): Promise<void>;
 }
 
-export async function startMetrics(deps: { store: Store; server: ApiServer; config: AgentConfig; log: (m: string) => void; now?: () => number }): Promise<MetricsService> {
-  const { store, server, config, log } = deps;
+export async function startMetrics(deps: {
+  store: Store; queries: Queries; server: ApiServer; config: AgentConfig; log: (m: string) => void; now?: () => number;
+}): Promise<MetricsService> {
+  const { store, queries, server, config, log } = deps;
   const now = deps.now ?? Date.now;
   const settings = await journalSettings(store, config, now);
   const parts = new PartitionSet(await loadSqlJs(), store.dataPath, log);
@@ -35,6 +39,14 @@ export async function startMetrics(deps: { store: Store; server: ApiServer; conf
   const hot = statementsSource(store.st);
   const partitioned = parts.source();
   const engine = new MetricEngine(store.st, { prices: () => settings.prices, retention: () => settings.retention, now, sources: () => [hot, partitioned], facts });
+  queries.history = new History({
+    engine, parts, now,
+    rawMs: () => settings.retention.rawHours * 3_600_000,
+    oldestSample: () => {
+      const ts = store.st.one<{ ts: number | null }>('SELECT MIN(ts) AS ts FROM samples')?.ts;
+      return ts === null || ts === undefined ? null : Number(ts);
+    },
+  });
   const maintenance = new Maintenance({ store, parts, retention: () => settings.retention, now, log });
   maintenance.start();
   setTimeout(() => void maintenance.run(), 5000).unref();

@@ -131,12 +131,15 @@ export class PartitionSet {
     };
   }
 
-  /** Statements of the facts partitions overlapping a range, newest first (run lists and details). */
-  factDatabases(from = -Infinity, to = Infinity): Statements[] {
-    return this.overlapping('facts', from, to)
-      .reverse()
-      .map((p) => this.open(p)?.st)
-      .filter((st): st is Statements => st !== undefined);
+  /**
+   * The facts partitions, newest first, each opened as the caller reaches it
+   * (a partition may be closed again once the next one opens).
+   */
+  *factDatabases(): Generator<Statements> {
+    for (const part of this.overlapping('facts', -Infinity, Infinity).reverse()) {
+      const st = this.open(part)?.st;
+      if (st) yield st;
+    }
   }
 
   /**

@@ -59,6 +59,7 @@ export const EVENTS = [
   e(2 * MIN + 3000, 'r3', 'phase.ended', { phase: 'blueprint', status: 'ok', duration_ms: 3000 }),
   // r4: u3/s3, static/astro, no features: the user abandons it.
   e(3 * MIN, 'r4', 'run.started', { user_id: 'u3', session_id: 's3', project_type: 'static', template: 'astro' }),
+  e(3 * MIN + 1000, 'r4', 'phase.ended', { phase: 'blueprint', status: 'skipped', duration_ms: 0 }),
   e(4 * MIN, 'r4', 'run.abandoned', { reason: 'cancelled' }),
   // After r1: feedback and a hand modification, in session s1.
   e(5 * MIN, 'r1', 'feedback', { score: 5 }),

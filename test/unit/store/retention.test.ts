@@ -21,6 +21,8 @@ import { partsDir } from '../../../agent/store/partition-files';
 import { PartitionSet } from '../../../agent/store/partitions';
 import { loadSqlJs } from '../../../agent/store/sqlite';
 import { Store } from '../../../agent/store/store';
+import { History } from '../../../agent/store/history';
+import { Queries } from '../../../agent/store/queries';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -152,4 +154,30 @@ test('a 90-day query from rollups has the totals and percentiles of the raw data
   const u0 = engine.stat('genmon_generation_attempts_total', 'increase', from, END, [], { user: 'u0' }).value;
   assert.equal(u0, inRange.filter((r) => r.user === 'u0').length);
   assert.ok(existsSync(partsDir(store.dataPath)));
+});
+
+test('the older endpoints answer over the whole retention: summary, phases and samples from rollups, runs from sealed partitions', () => {
+  const queries = new Queries(store.st);
+  queries.history = new History({
+    engine, parts, now: () => clock, rawMs: () => DEFAULT_RETENTION.rawHours * HOUR,
+    oldestSample: () => Number(store.st.one<{ ts: number }>('SELECT MIN(ts) AS ts FROM samples')!.ts),
+  });
+  const from = END - 90 * DAY;
+  const inRange = raw.filter((r) => r.started >= from);
+  const summary = queries.summary({ from, to: END });
+  assert.equal(summary.attempts, inRange.length);
+  assert.equal(summary.successes, inRange.filter((r) => r.ok).length);
+  assert.equal(summary.phases.codegen.ok + summary.phases.codegen.failed, inRange.length);
+  const p95 = rankValue(inRange.map((r) => r.codegenSeconds), 0.95) * 1000;
+  assert.ok(Math.abs(summary.phases.codegen.p95! - p95) <= p95 * SKETCH_RELATIVE_ACCURACY, `codegen p95 ${summary.phases.codegen.p95} vs ${p95}`);
+  const samples = queries.samples({ from, to: END, maxPoints: 100 });
+  assert.ok(samples.length >= 80 && samples.length <= 100, `${samples.length} points`);
+  assert.ok(samples.every((s) => s.cpu >= 10 && s.cpu <= 33), 'hourly cpu 10..33 % averaged');
+  const runs = queries.runs({ limit: 500 });
+  assert.equal(runs.length, 500);
+  assert.ok(runs[499].startedAt < END - 30 * DAY, 'the list reaches into sealed weeks');
+  assert.deepEqual(runs.map((r) => r.startedAt), [...runs.map((r) => r.startedAt)].sort((a, b) => b - a));
+  const old = queries.run('d100-r3');
+  assert.equal(old?.run.runId, 'd100-r3');
+  assert.deepEqual(old?.phases.map((p) => p.phase), ['codegen']);
 });
