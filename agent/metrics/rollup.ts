@@ -25,7 +25,7 @@ export type Labels = Partial<Record<MetricLabel, string>>;
 interface Cell {
   series: string;
   metric: string;
-  labels: string;
+  labels: Labels;
   bucket: number;
   count: number;
   sum: number;
@@ -87,18 +87,22 @@ export class RollupWriter {
     if (!Number.isFinite(value) || !Number.isFinite(ts)) return;
     const def = metricDef(metric);
     if (!def || def.storage === 'alias' || def.storage === 'derived') throw new Error(`${metric} is not a stored metric`);
-    const text = labelKey(labels);
-    const series = `${metric}${text}`;
+    // The series key from the metric's declared labels in order: no sorting or JSON per observation.
+    let series = metric;
+    for (const l of def.labels) {
+      const v = labels[l];
+      series += v === undefined ? '\u0001' : `\u0001\u0002${v}`;
+    }
     const histogram = def.storage === 'histogram';
     for (const [i, { tier, ms }] of TIERS.entries()) {
       // Old events (a history read late) skip the tiers that no longer keep their time:
       // bulk ingestion then costs a few 1-hour and 1-day rows per record, not a row per minute.
       if (ts < this.at - tierRetentionMs(this.retention, tier)) continue;
       const bucket = ts - (((ts % ms) + ms) % ms);
-      const key = `${bucket}|${series}`;
+      const key = `${bucket}${series}`;
       let cell = this.cells[i].get(key);
       if (!cell) {
-        cell = { series, metric, labels: text, bucket, count: 0, sum: 0, min: value, max: value, last: value, lastTs: ts, sketch: histogram ? new Sketch() : null };
+        cell = { series, metric, labels, bucket, count: 0, sum: 0, min: value, max: value, last: value, lastTs: ts, sketch: histogram ? new Sketch() : null };
         this.cells[i].set(key, cell);
       }
       cell.count++;
@@ -138,10 +142,11 @@ export class RollupWriter {
   private seriesId(st: Statements, c: Cell): number {
     let id = this.seriesIds.get(c.series);
     if (id !== undefined) return id;
-    const row = st.one<{ id: number }>('SELECT id FROM series WHERE metric = ? AND labels = ?', [c.metric, c.labels]);
+    const text = labelKey(c.labels);
+    const row = st.one<{ id: number }>('SELECT id FROM series WHERE metric = ? AND labels = ?', [c.metric, text]);
     if (row) id = Number(row.id);
     else {
-      st.run('INSERT INTO series (metric, labels) VALUES (?, ?)', [c.metric, c.labels]);
+      st.run('INSERT INTO series (metric, labels) VALUES (?, ?)', [c.metric, text]);
       id = Number(st.one<{ id: number }>('SELECT last_insert_rowid() AS id')!.id);
     }
     this.seriesIds.set(c.series, id);

@@ -49,7 +49,6 @@ export async function startMetrics(deps: {
   });
   const maintenance = new Maintenance({ store, parts, retention: () => settings.retention, now, log });
   maintenance.start();
-  setTimeout(() => void maintenance.run(), 5000).unref();
   registerMetricRoutes(server, { engine, facts, now });
   registerPrometheus(server, { engine, now });
 

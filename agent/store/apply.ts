@@ -65,9 +65,11 @@ class RunCache {
     this.entries.clear();
   }
 
-  add(runId: string): void {
+  /** `fresh`: a run new to the database, so it has no phases yet and they need no lookup. */
+  add(runId: string, fresh = false): void {
     if (this.entries.size >= this.capacity) this.entries.clear();
-    if (!this.entries.has(runId)) this.entries.set(runId, null);
+    if (fresh) this.entries.set(runId, new Map());
+    else if (!this.entries.has(runId)) this.entries.set(runId, null);
   }
 
   /** Known without a database lookup miss being cached. */
@@ -329,7 +331,7 @@ export class Applier {
         );
         this.processing.runAttributes(e, ts, sourceId, lineNo);
         this.metrics.runStarted(e, ts, known);
-        this.runs.add(runId);
+        this.runs.add(runId, !known);
         touched.add(runId);
         return;
       }

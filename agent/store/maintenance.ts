@@ -36,10 +36,13 @@ export class Maintenance {
     return (this.opts.now ?? Date.now)();
   }
 
-  start(): void {
-    this.timer = setInterval(() => {
+  /** Runs every minute, and `firstAfterMs` after start, whenever the store has been quiet for a moment. */
+  start(firstAfterMs = 5000): void {
+    const tick = () => {
       if (this.opts.store.idleMs >= QUIET_MS) void this.run();
-    }, EVERY_MS).unref();
+    };
+    this.timer = setInterval(tick, EVERY_MS).unref();
+    setTimeout(tick, firstAfterMs).unref();
   }
 
   async stop(): Promise<void> {
