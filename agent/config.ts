@@ -44,6 +44,8 @@ export interface AgentConfig {
   sessionTimeoutMs: number;
   /** How long each storage tier keeps data (docs/storage.md). */
   retention: Retention;
+  /** Scheduled backups. */
+  backup: { dir: string; everyHours: number; keep: number };
 }
 
 /** What flags and the config file may set; every key optional. */
@@ -57,6 +59,7 @@ export type ConfigInput = Partial<
   abandonAfterMinutes?: number;
   sessionTimeoutMinutes?: number;
   retention?: Partial<Retention>;
+  backup?: { dir?: string; everyHours?: number; keep?: number };
 };
 
 export const DEFAULTS = {
@@ -69,6 +72,8 @@ export const DEFAULTS = {
   webhookBackoffMs: 1000,
   alertLog: 'alerts.log',
   abandonAfterMinutes: 30,
+  backupEveryHours: 24,
+  backupKeep: 7,
   sessionTimeoutMinutes: 30,
 } as const;
 
@@ -109,6 +114,7 @@ const FILE_KEYS: Record<string, 'string' | 'number' | 'boolean' | 'string[]' | '
   abandonAfterMinutes: 'number',
   sessionTimeoutMinutes: 'number',
   retention: 'object',
+  backup: 'object',
 };
 
 /** Reads and checks a config file; unknown keys and wrong types are errors naming the key. */
@@ -176,7 +182,19 @@ export function resolveConfig(flags: ConfigInput, env: NodeJS.ProcessEnv = proce
     abandonAfterMs: positive('abandonAfterMinutes', pick('abandonAfterMinutes') ?? DEFAULTS.abandonAfterMinutes, 1) * 60_000,
     sessionTimeoutMs: positive('sessionTimeoutMinutes', pick('sessionTimeoutMinutes') ?? DEFAULTS.sessionTimeoutMinutes, 1) * 60_000,
     retention: retention(pick('retention')),
+    backup: backupSchedule(pick('backup'), dataDir, cwd),
   };
+}
+
+function backupSchedule(value: { dir?: unknown; everyHours?: unknown; keep?: unknown } | undefined, dataDir: string, cwd: string): AgentConfig['backup'] {
+  const v = value ?? {};
+  for (const key of Object.keys(v)) if (!['dir', 'everyHours', 'keep'].includes(key)) throw new ConfigError(`backup: unknown key "${key}" (known: dir, everyHours, keep)`);
+  if (v.dir !== undefined && typeof v.dir !== 'string') throw new ConfigError('backup.dir must be a string');
+  const everyHours = v.everyHours ?? DEFAULTS.backupEveryHours;
+  const keep = v.keep ?? DEFAULTS.backupKeep;
+  if (typeof everyHours !== 'number' || !(everyHours >= 0)) throw new ConfigError('backup.everyHours must be a number >= 0 (0: no scheduled backups)');
+  if (typeof keep !== 'number' || !Number.isInteger(keep) || keep < 1) throw new ConfigError('backup.keep must be an integer >= 1');
+  return { dir: resolve(cwd, (v.dir as string | undefined) ?? join(dataDir, 'backups')), everyHours, keep };
 }
 
 function retention(value: Partial<Retention> | undefined): Retention {

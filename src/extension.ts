@@ -4,6 +4,7 @@ import { agentLogPath } from '../agent/api/discovery';
 import { AgentClient } from './agent/client';
 import { registerAlerts } from './alerts/register';
 import { registerReports } from './commands/report';
+import { registerBackupCommands } from './commands/backup';
 import { registerDashboard } from './dashboard';
 import { registerDocuments } from './documents';
 import { registerNotifications } from './notifications';
@@ -28,6 +29,7 @@ export function activate(context: vscode.ExtensionContext): void {
   registerDashboard(context, client);
   registerAlerts(context, client, (m) => output.appendLine(`${new Date().toISOString()} ${m}`));
   registerAgentCommands(context, client, output);
+  registerBackupCommands(context, client);
 
   context.subscriptions.push(
     vscode.commands.registerCommand('genmon.open', (target: Parameters<typeof open>[0]) => open(target)),

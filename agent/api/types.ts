@@ -300,7 +300,7 @@ export interface Endpoints extends AlertEndpoints {
 }
 
 /** POST endpoints: JSON body in, JSON out. */
-export interface Actions extends AlertActions {
+export interface Actions extends AlertActions, StorageActions {
   '/errors/groups/:fingerprint/status': { body: { status: ErrorGroupStatus }; response: ErrorGroup };
 }
 
@@ -528,4 +528,18 @@ export interface ProcessingStatus {
   facts: Record<string, string>;
   rules: { transform: number; filter: number; enrich: boolean };
   sinks: SinkStatus[];
+}
+
+/** What `POST /backup` wrote: a consistent backup of the running agent (a `.tar.gz`, see docs/storage.md). */
+export interface BackupAnswer {
+  file: string;
+  bytes: number;
+  /** The last journal record the backup contains. */
+  seq: number;
+  createdAt: number;
+}
+
+export interface StorageActions {
+  /** `path`: an absolute `.tar.gz` path that does not exist yet; default a new file in the backup directory. */
+  '/backup': { body: { path?: string }; response: BackupAnswer };
 }

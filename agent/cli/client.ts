@@ -36,8 +36,8 @@ export function rawRequest(method: 'GET' | 'POST', url: string, headers: Record<
   });
 }
 
-export async function apiPost<T>(agent: DiscoveryFile, path: string, body: unknown): Promise<T> {
-  const res = await rawRequest('POST', `${agent.url}${API_PREFIX}${path}`, { Authorization: `Bearer ${agent.token}`, 'Content-Type': 'application/json' }, JSON.stringify(body));
+export async function apiPost<T>(agent: DiscoveryFile, path: string, body: unknown, timeoutMs = 10_000): Promise<T> {
+  const res = await rawRequest('POST', `${agent.url}${API_PREFIX}${path}`, { Authorization: `Bearer ${agent.token}`, 'Content-Type': 'application/json' }, JSON.stringify(body), timeoutMs);
   if (res.status !== 200) throw new Error(`POST ${path}: ${res.status} ${res.body.slice(0, 300)}`);
   return JSON.parse(res.body) as T;
 }

@@ -10,6 +10,7 @@ import { Store } from '../store/store';
 import { apiGet, readDiscovery } from './client';
 import { registerEmit } from './emit-command';
 import { registerOtelEnv } from './otel-env-command';
+import { registerBackup } from './backup-command';
 
 function num(value: string): number {
   const n = Number(value);
@@ -77,6 +78,7 @@ program
 
 registerEmit(program);
 registerOtelEnv(program);
+registerBackup(program);
 
 program.parseAsync().catch((err: Error) => {
   process.stderr.write(`genmon: ${err.message}\n`);

@@ -13,6 +13,7 @@ import { loadSqlJs } from '../store/sqlite';
 import { Maintenance } from '../store/maintenance';
 import { PartitionSet } from '../store/partitions';
 import { History } from '../store/history';
+import { startBackups } from '../store/backup-service';
 import type { Queries } from '../store/queries';
 import type { FactSource } from './facts';
 import { DEFAULT_PRICES, readPriceFile } from './prices';
@@ -49,6 +50,7 @@ export async function startMetrics(deps: {
   });
   const maintenance = new Maintenance({ store, parts, retention: () => settings.retention, now, log });
   maintenance.start();
+  const backups = startBackups({ store, server, schedule: config.backup, log, now });
   registerMetricRoutes(server, { engine, facts, now });
   registerPrometheus(server, { engine, now });
 
@@ -74,6 +76,7 @@ export async function startMetrics(deps: {
     parts,
     stop: async () => {
       clearInterval(timer);
+      backups.stop();
       await maintenance.stop();
       parts.close();
     },

@@ -244,6 +244,14 @@ export class Store {
     return results;
   }
 
+  /** The database image as of the last applied record, and that record's sequence number (for backups, inside `exclusive`). */
+  exportImage(): { image: Uint8Array; seq: number } {
+    const image = this.db.export();
+    this.st.forget();
+    applyPragmas(this.db);
+    return { image, seq: this.currentSeq };
+  }
+
   /** Milliseconds since the last commit. */
   get idleMs(): number {
     return this.now() - this.lastCommitAt;

@@ -114,9 +114,9 @@ export class AgentClient implements AgentConnection {
     return (await agentRequest(this.agent, `${concrete}${suffix}`)) as Endpoints[P]['response'];
   }
 
-  async post<P extends keyof Actions>(path: P, body: Actions[P]['body'], params?: Record<string, string>): Promise<Actions[P]['response']> {
+  async post<P extends keyof Actions>(path: P, body: Actions[P]['body'], params?: Record<string, string>, timeoutMs = 10_000): Promise<Actions[P]['response']> {
     if (!this.agent) throw new Error('not connected to a Genmon agent');
-    return (await agentRequest(this.agent, fill(path, params), 10_000, body)) as Actions[P]['response'];
+    return (await agentRequest(this.agent, fill(path, params), timeoutMs, body)) as Actions[P]['response'];
   }
 
   /**
