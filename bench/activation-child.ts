@@ -25,6 +25,10 @@ async function main(): Promise<void> {
   const stub = createVscodeStub({ settings: JSON.parse(settings) as Record<string, unknown>, names });
   (globalThis as { genmonVscodeStub?: unknown }).genmonVscodeStub = stub.api;
   const context = stub.context(root);
+  // VS Code's extension host has these loaded before any extension starts
+  // (it patches http and https for proxies, talks over net, spawns, hashes):
+  // loading them is not the extension's cost.
+  for (const builtin of ['node:child_process', 'node:crypto', 'node:fs', 'node:http', 'node:https', 'node:net', 'node:os', 'node:path']) require(builtin);
   const t0 = performance.now();
   const extension = createRequire(__filename)(bundle) as { activate(context: unknown): unknown };
   const t1 = performance.now();

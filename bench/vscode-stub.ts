@@ -71,22 +71,16 @@ export function createVscodeStub(options: { settings: Record<string, unknown>; n
   ]);
   const cache = new Map<string, unknown>();
 
-  function node(path: string, ownNames: string[] = []): unknown {
+  function node(path: string): unknown {
     const target = function stub() {} as unknown as Record<string | symbol, unknown>;
     const proxy: unknown = new Proxy(target, {
-      ownKeys: (t) => [...Reflect.ownKeys(t), ...ownNames],
-      getOwnPropertyDescriptor: (t, prop) =>
-        Reflect.getOwnPropertyDescriptor(t, prop) ??
-        (typeof prop === 'string' && ownNames.includes(prop)
-          ? { value: (proxy as Record<string, unknown>)[prop], writable: true, enumerable: true, configurable: true }
-          : undefined),
       get(t, prop) {
         if (prop === 'prototype' || Object.prototype.hasOwnProperty.call(t, prop)) return t[prop];
         if (prop === 'then') return undefined;
         if (prop === Symbol.toPrimitive) return () => `[vscode ${path}]`;
         if (prop === Symbol.iterator) return function* () {};
         if (typeof prop === 'symbol') return undefined;
-        const child = path ? `${path}.${prop}` : prop;
+        const child = `${path}.${prop}`;
         if (overrides.has(child)) return overrides.get(child);
         if (!cache.has(child)) cache.set(child, node(child));
         return cache.get(child);
@@ -109,7 +103,9 @@ export function createVscodeStub(options: { settings: Record<string, unknown>; n
   }
 
   return {
-    api: node('', options.names),
+    // A plain object, as the real module is: a bundle copies its keys on
+    // each import, and copying through a Proxy would be charged to the extension.
+    api: Object.fromEntries(options.names.map((name) => [name, node(name)])),
     calls,
     commands,
     context(root) {

@@ -5,7 +5,7 @@ import { apiNames, createVscodeStub } from '../../../bench/vscode-stub';
 type Api = Record<string, any>;
 
 function stub() {
-  const s = createVscodeStub({ settings: { 'genmon.agent.mode': 'external' }, names: ['window', 'commands', 'TreeItem', 'Uri'] });
+  const s = createVscodeStub({ settings: { 'genmon.agent.mode': 'external' }, names: ['window', 'workspace', 'commands', 'TreeItem', 'Uri'] });
   return { ...s, vscode: s.api as Api };
 }
 
