@@ -3,8 +3,11 @@
  * temporary config, cache, lib and log directories, web API and statsd bound
  * to free loopback ports, collecting every second, anonymous statistics off
  * (the opt-out file and DO_NOT_TRACK); Debian builds it without Netdata Cloud
- * or machine learning. Started in the foreground and stopped by its pid,
- * which takes its plugins down with it.
+ * or machine learning. Its scripts would still ask cloud metadata addresses
+ * (169.254.169.254) what instance this is, at start, with curl: a `curl` and a
+ * `wget` that fail at once come first on its PATH, so nothing it runs leaves
+ * the machine. Started in the foreground and stopped by its pid, which takes
+ * its plugins down with it.
  *
  * Two configurations:
  * - stock: everything else as the package ships it (proc, apps, cgroups,
@@ -15,7 +18,7 @@
  *   health: the same job, to show what Netdata's own collection costs.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -47,7 +50,22 @@ const PLUGINS_OFF = [
   'ioping', 'python.d', 'perf', 'cups', 'charts.d', 'nfacct',
 ];
 
-function configText(dir: string, config: NetdataConfig, webPort: number, statsdPort: number): string {
+/**
+ * A directory of network tools that refuse (curl's exit 7, "could not
+ * connect") and write down what they were asked, to put first on the PATH.
+ */
+function offlineTools(dir: string): string {
+  const bin = join(dir, 'offline-bin');
+  mkdirSync(bin);
+  for (const tool of ['curl', 'wget']) {
+    const file = join(bin, tool);
+    writeFileSync(file, `#!/bin/sh\necho "${tool} $*" >> '${join(dir, 'refused.log')}'\nexit 7\n`);
+    chmodSync(file, 0o755);
+  }
+  return bin;
+}
+
+function configText(dir: string, config: NetdataConfig, webPort: number, statsdPort: number, path: string): string {
   const lines = [
     '[global]',
     // The package runs it as user netdata; the temporary directories are root's.
@@ -59,6 +77,8 @@ function configText(dir: string, config: NetdataConfig, webPort: number, statsdP
     `\tlock = ${join(dir, 'lib', 'lock')}`,
     '[web]',
     `\tbind to = 127.0.0.1:${webPort}`,
+    '[environment variables]',
+    `\tPATH = ${path}`,
   ];
   if (config === 'stock') {
     lines.push('[statsd]', `\tbind to = udp:127.0.0.1:${statsdPort} tcp:127.0.0.1:${statsdPort}`);
@@ -96,10 +116,11 @@ export async function startNetdata(config: NetdataConfig): Promise<NetdataPeer> 
   const webPort = await freePort();
   const statsdPort = await freePort();
   const confFile = join(dir, 'config', 'netdata.conf');
-  writeFileSync(confFile, configText(dir, config, webPort, statsdPort));
+  const path = `${offlineTools(dir)}:${process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin'}`;
+  writeFileSync(confFile, configText(dir, config, webPort, statsdPort, path));
   const out = openSync(join(dir, 'stdout.log'), 'w');
   const child: ChildProcess = trackChild(
-    spawn(NETDATA, ['-D', '-c', confFile], { stdio: ['ignore', out, out], env: { ...process.env, DO_NOT_TRACK: '1' } }),
+    spawn(NETDATA, ['-D', '-c', confFile], { stdio: ['ignore', out, out], env: { ...process.env, PATH: path, DO_NOT_TRACK: '1' } }),
   );
   const stop = async () => {
     await stopProcess(child);
