@@ -153,7 +153,7 @@ async function benchRuleEvaluation(runs: number): Promise<Row> {
       const base = BUILTIN_RULES[i % BUILTIN_RULES.length];
       return { ...base, name: `${base.name}_${i}` };
     });
-    const evaluator = storeEvaluator({ queries, latestSample: () => queries.latestSample(), latestMounts: () => queries.latestMounts() });
+    const evaluator = storeEvaluator({ queries, st: store.st, latestSample: () => queries.latestSample(), latestMounts: () => queries.latestMounts() });
     const engine = new AlertEngine();
     const times: number[] = [];
     for (let round = 0; round < 20; round++) {

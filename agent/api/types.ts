@@ -3,6 +3,9 @@
  * message. `src/` and `webview/` import this module by type only.
  */
 import type { ErrorCategory, Phase, PhaseStatus, RunOutcome, Severity } from '../ingest/events';
+import type { AlertActions, AlertEndpoints, AlertPushMessage } from './alert-types';
+
+export type * from './alert-types';
 
 export const API_VERSION = 1;
 export const API_PREFIX = '/api/v1';
@@ -93,6 +96,8 @@ export interface RunDetail {
   quality: QualityRecord[];
   feedback: FeedbackRecord[];
   modifications: number;
+  /** Fields of the run's start beyond the format's own: enrichment (host, git...), OpenTelemetry resource attributes. */
+  attributes?: Record<string, unknown>;
 }
 
 export interface Percentiles {
@@ -261,7 +266,7 @@ export interface Health {
 }
 
 /** GET endpoints and what they answer. Query parameters are numbers in epoch ms. */
-export interface Endpoints {
+export interface Endpoints extends AlertEndpoints {
   '/health': { query: Record<string, never>; response: Health };
   '/summary': { query: { from?: number; to?: number }; response: Summary };
   '/runs': { query: { limit?: number; before?: number; status?: RunStatus }; response: RunSummary[] };
@@ -278,34 +283,14 @@ export interface Endpoints {
   '/errors/top': { query: { from?: number; to?: number; limit?: number }; response: TopError[] };
   '/samples': { query: { from?: number; to?: number; maxPoints?: number }; response: Sample[] };
   '/ingest': { query: Record<string, never>; response: IngestStatus };
-  '/alerts': { query: Record<string, never>; response: AlertView[] };
   '/report': { query: { from?: number; to?: number }; response: { markdown: string } };
-}
-
-/** A pending or firing alert. */
-export interface AlertView {
-  fingerprint: string;
-  rule: string;
-  labels: Record<string, string>;
-  annotations: Record<string, string>;
-  state: 'pending' | 'firing';
-  activeAt: number | null;
-  firedAt: number | null;
-  value: number | null;
-}
-
-/** What the notification pipeline sent for a group of alerts. */
-export interface AlertNotification {
-  groupKey: string;
-  groupLabels: Record<string, string>;
-  firing: { fingerprint: string; labels: Record<string, string>; annotations: Record<string, string>; startsAt: number; value: number | null }[];
-  resolved: { fingerprint: string; labels: Record<string, string>; annotations: Record<string, string>; startsAt: number; endsAt: number | null }[];
-  reason: 'new' | 'changed' | 'repeat';
-  at: number;
+  '/otlp': { query: Record<string, never>; response: OtlpStatus };
+  '/otlp/metrics': { query: { from?: number; to?: number; name?: string; limit?: number }; response: OtlpMetricPoint[] };
+  '/processing': { query: Record<string, never>; response: ProcessingStatus };
 }
 
 /** POST endpoints: JSON body in, JSON out. */
-export interface Actions {
+export interface Actions extends AlertActions {
   '/errors/groups/:fingerprint/status': { body: { status: ErrorGroupStatus }; response: ErrorGroup };
 }
 
@@ -316,8 +301,7 @@ export type PushMessage =
   | { type: 'phase'; runId: string; phase: PhaseRecord }
   | { type: 'error'; error: ErrorRecord }
   | { type: 'errorGroup'; group: ErrorGroup }
-  | { type: 'alert'; alert: AlertView; transition: 'pending' | 'firing' | 'resolved' | 'cleared' }
-  | { type: 'notification'; notification: AlertNotification }
+  | AlertPushMessage
   | { type: 'sample'; sample: Sample }
   | { type: 'ingest'; lines: number; bad: number; sources: number };
 
@@ -468,4 +452,66 @@ export interface MetricEndpoints {
   '/funnel': { query: MetricFilters & { from?: number; to?: number }; response: FunnelResult };
   '/cost': { query: MetricFilters & { from?: number; to?: number; by?: CostBreakdown['by'] }; response: CostBreakdown };
   '/labels/:name': { query: { from?: number; to?: number }; response: string[] };
+}
+
+// ---------------------------------------------------------------------------
+// OpenTelemetry intake (`POST /v1/traces`, `/v1/logs`, `/v1/metrics`) and processing rules.
+
+export type OtlpSignal = 'traces' | 'logs' | 'metrics';
+
+export interface OtlpSignalStatus {
+  requests: number;
+  /** Request bytes after decompression. */
+  bytes: number;
+  /** Events made plus items rejected. */
+  items: number;
+  /** Events stored (before processing rules drop any). */
+  events: number;
+  rejected: number;
+  /** Understood but of no use to Genmon: plain internal spans, logs below WARN. */
+  ignored: number;
+  /** Answered 429 by the rate limit. */
+  refused: number;
+  /** Answered 4xx or 5xx for another reason. */
+  failed: number;
+  lastAt: number | null;
+}
+
+export interface OtlpStatus {
+  paths: Record<OtlpSignal, string>;
+  limits: { maxBodyBytes: number; maxDecodedBytes: number; requestsPerSecond: number; burst: number };
+  signals: Record<OtlpSignal, OtlpSignalStatus>;
+}
+
+/** An OpenTelemetry metric data point as stored (`otel.metric` events). */
+export interface OtlpMetricPoint {
+  ts: number;
+  runId: string;
+  name: string;
+  /** What Genmon reads it as (`api.request.duration`, `model.tokens`...), null for metrics it keeps as they are. */
+  figure: string | null;
+  fields: Record<string, unknown>;
+}
+
+export interface SinkStatus {
+  name: 'otlp' | 'webhook';
+  target: string;
+  sent: number;
+  failed: number;
+  dropped: number;
+  queued: number;
+  lastError: string | null;
+  lastSentAt: number | null;
+}
+
+export interface ProcessingStatus {
+  /** Events dropped by `filter` rules, sampled out, or of a run whose start was dropped. */
+  dropped: number;
+  sampledOut: number;
+  transformed: number;
+  enriched: number;
+  /** The enrichment values in force (host, git branch and commit, workspace, agent version). */
+  facts: Record<string, string>;
+  rules: { transform: number; filter: number; enrich: boolean };
+  sinks: SinkStatus[];
 }
