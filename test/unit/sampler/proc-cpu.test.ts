@@ -26,9 +26,10 @@ test(
   'readProcessTreeCpuMs counts a child that is still running and one already reaped',
   { skip: process.platform !== 'linux' },
   async () => {
-    const burn = (ms: number) => `const end = Date.now() + ${ms}; while (Date.now() < end);`;
-    // The shell runs one busy node to the end (reaped), then starts a second and reports it is going.
-    const script = `node -e '${burn(300)}'; node -e '${burn(3000)}' & sleep 0.5; echo busy; wait`;
+    // CPU time, not wall time: on a loaded machine a busy loop of 300 ms of wall time gets far less of the CPU.
+    const burn = (ms: number) => `const end = process.cpuUsage().user + ${ms * 1000}; while (process.cpuUsage().user < end);`;
+    // The shell runs one busy node to the end (reaped), then a second that says so once it has used 150 ms and keeps going.
+    const script = `node -e '${burn(300)}'; node -e '${burn(150)} console.log("busy"); ${burn(1000)}' & wait`;
     const shell = spawn('sh', ['-c', script], { stdio: ['ignore', 'pipe', 'inherit'] });
     await once(shell.stdout, 'data');
     const ms = readProcessTreeCpuMs(shell.pid!);
