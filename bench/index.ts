@@ -14,6 +14,7 @@ import { extensionBench } from './extension';
 import { ingestBench } from './ingest';
 import { killTracked, type Bench, type BenchContext } from './lib';
 import { freshnessBench } from './push-latency';
+import { scalingBench, storeQueryBench, storeSizeBench } from './storage';
 import { renderTable, resolveRow, type ResultRow, type Row } from './table';
 
 /** In table order. */
@@ -23,8 +24,9 @@ const BENCHES: Bench[] = [
   freshnessBench,
   alertBench,
   rulesBench,
-  // Queries over the 90-day store, bytes on disk per day, RSS with 400 days,
-  // agent start time and the 1/10/100-day scaling table go here ("data").
+  storeQueryBench,
+  storeSizeBench,
+  scalingBench,
   // The load test, 50 generators at 20,000 lines/s, goes here ("reliability").
   extensionBench,
 ];

@@ -5,8 +5,7 @@
  * its primary model (the one it spent the most tokens on).
  */
 import type { CostBreakdown, MetricFilters, MetricLabel } from '../api/types';
-import type { FactSource } from './facts';
-import { retryCost, totalCost, type RunFacts } from './run-state';
+import type { CostKey, FactSource } from './facts';
 import type { MetricEngine } from './query';
 
 type Row = CostBreakdown['rows'][number];
@@ -74,41 +73,13 @@ function fromRollups(engine: MetricEngine, by: 'day' | 'phase', from: number, to
   return [...rows.values()];
 }
 
-/** Per run, attributed whole to its key (by=phase under a filter falls back to days). */
-function fromFacts(facts: FactSource, by: 'model' | 'user' | 'project_type' | 'template' | 'day', from: number, to: number, filters: MetricFilters): Row[] {
-  const rows = new Map<string, Row>();
-  const runs = facts.runs(from, to, filters);
-  const regenerated = new Set(runs.map((r) => r.regenerates).filter((id): id is string => id !== null));
-  for (const run of runs) {
-    const key =
-      (by === 'model' ? run.model
-        : by === 'user' ? run.userId
-        : by === 'project_type' ? run.projectType
-        : by === 'template' ? run.template
-        : new Date(run.startedAt).toISOString().slice(0, 10)) ?? 'none';
-    let r = rows.get(key);
-    if (!r) {
-      r = { key, runs: 0, successes: 0, computeUsd: 0, storageUsd: 0, apiUsd: 0, modelUsd: 0, totalUsd: 0, wastedUsd: 0, perSuccessUsd: null };
-      rows.set(key, r);
-    }
-    const f: RunFacts = run.facts;
-    r.runs++;
-    if (run.status === 'success') r.successes++;
-    r.computeUsd += f.computeUsd;
-    r.storageUsd += f.storageUsd;
-    r.apiUsd += f.apiUsd;
-    r.modelUsd += f.modelUsd;
-    r.wastedUsd += wasted(run.status, f, regenerated.has(run.runId));
-  }
-  for (const r of rows.values()) finish(r);
-  return [...rows.values()];
-}
-
-/** What a run spent without a result: all of a failed or abandoned run, retried attempts, all of a good run that was regenerated. */
-export function wasted(status: string, f: RunFacts, regenerated: boolean): number {
-  if (status === 'failed' || status === 'abandoned') return totalCost(f);
-  if (regenerated && (status === 'success' || status === 'partial')) return totalCost(f);
-  return retryCost(f);
+/** Per run, attributed whole to its key, summed where the runs are (by=phase under a filter falls back to days). */
+function fromFacts(facts: FactSource, by: CostKey, from: number, to: number, filters: MetricFilters): Row[] {
+  return facts.costs(by, from, to, filters).map((c) => {
+    const r: Row = { ...c, totalUsd: 0, perSuccessUsd: null };
+    finish(r);
+    return r;
+  });
 }
 
 function finish(r: Row): void {

@@ -31,6 +31,8 @@ export interface FactSource {
   runs(from: number, to: number, filters: MetricFilters): RunFactRow[];
   /** Phase attempts of these runs (started in [from, to)). */
   phases(runIds: string[], from: number, to: number): PhaseFact[];
+  /** Cost per key of the runs started in [from, to), summed where the runs are. */
+  costs(key: CostKey, from: number, to: number, filters: MetricFilters): CostRow[];
   /** Distinct values of a run column (project_type, template, model) among runs started in [from, to). */
   distinct(column: 'project_type' | 'template' | 'model', from: number, to: number): string[];
 }
@@ -54,7 +56,7 @@ export function readPhaseFacts(st: Statements, runIds: string[]): PhaseFact[] {
 const COLUMNS = 'run_id, started_at, ended_at, duration_ms, status, project_type, template, user_id, session_id, model, regenerates, features, facts';
 
 /** The facts query over one database (the hot one or a partition); every filter is a bound parameter. */
-export function readRunFacts(st: Statements, from: number, to: number, filters: MetricFilters): RunFactRow[] {
+function runWhere(from: number, to: number, filters: MetricFilters): { where: string[]; params: SqlValue[] } {
   const where = ['started_at >= ?', 'started_at < ?'];
   const params: SqlValue[] = [from, to];
   for (const [column, value] of [['project_type', filters.project_type], ['template', filters.template], ['model', filters.model], ['user_id', filters.user]] as const) {
@@ -63,9 +65,59 @@ export function readRunFacts(st: Statements, from: number, to: number, filters: 
       params.push(value);
     }
   }
+  return { where, params };
+}
+
+export interface CostRow {
+  key: string;
+  runs: number;
+  successes: number;
+  computeUsd: number;
+  storageUsd: number;
+  apiUsd: number;
+  modelUsd: number;
+  wastedUsd: number;
+}
+
+export type CostKey = 'model' | 'user' | 'project_type' | 'template' | 'day';
+
+const COST_KEYS: Record<CostKey, string> = {
+  model: 'model',
+  user: 'user_id',
+  project_type: 'project_type',
+  template: 'template',
+  day: "strftime('%Y-%m-%d', started_at / 1000, 'unixepoch')",
+};
+
+/**
+ * Cost of the runs started in a range, summed per key inside SQLite: a
+ * failed or abandoned run wasted all of it, one a later run regenerated all
+ * but its retries (already counted), any other its retried attempts.
+ */
+export function readCostRows(st: Statements, key: CostKey, from: number, to: number, filters: MetricFilters): CostRow[] {
+  const { where, params } = runWhere(from, to, filters);
+  const f = (field: string) => `COALESCE(facts ->> '$.${field}', 0)`;
+  return st.all<Record<string, SqlValue>>(
+    `SELECT COALESCE(${COST_KEYS[key]}, 'none') AS key, COUNT(*) AS runs, SUM(status = 'success') AS successes,
+       SUM(${f('computeUsd')}) AS compute, SUM(${f('storageUsd')}) AS storage, SUM(${f('apiUsd')}) AS api, SUM(${f('modelUsd')}) AS model,
+       SUM(CASE WHEN status IN ('failed', 'abandoned') THEN cost_usd
+                WHEN run_id IN (SELECT regenerates FROM runs WHERE regenerates IS NOT NULL) THEN cost_usd
+                ELSE ${f('retryUsd')} END) AS wasted
+     FROM runs WHERE ${where.join(' AND ')} GROUP BY 1`,
+    params,
+  ).map((r) => ({
+    key: String(r.key), runs: Number(r.runs), successes: Number(r.successes), computeUsd: Number(r.compute), storageUsd: Number(r.storage),
+    apiUsd: Number(r.api), modelUsd: Number(r.model), wastedUsd: Number(r.wasted),
+  }));
+}
+
+export function readRunFacts(st: Statements, from: number, to: number, filters: MetricFilters): RunFactRow[] {
+  const { where, params } = runWhere(from, to, filters);
   const out: RunFactRow[] = [];
   st.each(`SELECT ${COLUMNS} FROM runs WHERE ${where.join(' AND ')}`, params, (r) => {
     const startedAt = Number(r[1]);
+    const text = r[12];
+    let parsed: RunFacts | null = null;
     out.push({
       runId: String(r[0]),
       startedAt,
@@ -79,7 +131,11 @@ export function readRunFacts(st: Statements, from: number, to: number, filters: 
       model: r[9] === null ? null : String(r[9]),
       regenerates: r[10] === null ? null : String(r[10]),
       features: parseList(r[11]),
-      facts: r[12] ? { ...emptyFacts(startedAt), ...(JSON.parse(String(r[12])) as RunFacts) } : emptyFacts(startedAt),
+      // Parsed on first use: most figures need the columns only.
+      get facts(): RunFacts {
+        parsed ??= text ? { ...emptyFacts(startedAt), ...(JSON.parse(String(text)) as RunFacts) } : emptyFacts(startedAt);
+        return parsed;
+      },
     });
   });
   return out;
@@ -92,4 +148,15 @@ function parseList(v: SqlValue): string[] {
   } catch {
     return [];
   }
+}
+
+/** Cost rows of several databases, added up per key. */
+export function mergeCostRows(lists: CostRow[][]): CostRow[] {
+  const out = new Map<string, CostRow>();
+  for (const row of lists.flat()) {
+    const r = out.get(row.key);
+    if (!r) out.set(row.key, { ...row });
+    else for (const k of ['runs', 'successes', 'computeUsd', 'storageUsd', 'apiUsd', 'modelUsd', 'wastedUsd'] as const) r[k] += row[k];
+  }
+  return [...out.values()];
 }

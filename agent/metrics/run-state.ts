@@ -36,6 +36,8 @@ export interface RunFacts {
   scores: Record<string, [number, number, number]>;
   /** The run's errors as [category, severity, phase, time]. */
   errors: [string, string, string, number][];
+  /** What its retried attempts cost (kept for cost queries in SQL). */
+  retryUsd?: number;
 }
 
 export interface RunState {
@@ -134,6 +136,7 @@ export class RunStates {
         const s = this.states.get(id);
         if (!s) continue;
         const f = s.facts;
+        f.retryUsd = retryCost(f);
         rows.push([id, primaryModel(f), JSON.stringify(f), totalCost(f), f.inputTokens, f.outputTokens, s.lastTs]);
       }
       this.dirty.clear();

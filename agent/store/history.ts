@@ -14,7 +14,7 @@ import type { Statements } from './statements';
 
 export interface HistoryOptions {
   engine: MetricEngine;
-  parts: PartitionSet;
+  parts: Pick<PartitionSet, 'list' | 'factDatabases'>;
   /** How far back raw run events (errors) are kept, ms. */
   rawMs: () => number;
   /** The oldest raw machine sample still kept, if any. */

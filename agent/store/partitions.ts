@@ -12,7 +12,7 @@ import { brotliCompress, brotliDecompressSync, constants } from 'node:zlib';
 import type { Database, SqlJsStatic, SqlValue } from 'sql.js';
 import type { MetricFilters } from '../api/types';
 import type { PhaseFact } from '../metrics/fact-metrics';
-import { readDistinct, readPhaseFacts, readRunFacts, type FactSource, type RunFactRow } from '../metrics/facts';
+import { mergeCostRows, readCostRows, readDistinct, readPhaseFacts, readRunFacts, type FactSource, type RunFactRow } from '../metrics/facts';
 import { rollupUpsert, type Tier } from '../metrics/rollup';
 import type { RollupSource } from '../metrics/source';
 import type { PartTier } from './journal';
@@ -119,6 +119,14 @@ export class PartitionSet {
           if (p) out.push(...readRunFacts(p.st, from, to, filters));
         }
         return out;
+      },
+      costs: (key, from, to, filters) => {
+        const lists = [readCostRows(hot, key, from, to, filters)];
+        for (const part of this.overlapping('facts', from, to)) {
+          const p = this.open(part);
+          if (p) lists.push(readCostRows(p.st, key, from, to, filters));
+        }
+        return mergeCostRows(lists);
       },
       distinct: (column, from, to) => {
         const values = new Set(readDistinct(hot, column, from, to));
