@@ -19,6 +19,7 @@ import { AlertService } from './alerts/service';
 import { acquireLock } from './lock';
 import { startProcessing } from './ingest/processing';
 import { registerOtlp } from './otlp';
+import { startReports } from './report/service';
 import { createSampler } from './sampler';
 import { Queries } from './store/queries';
 import { SCHEMA_VERSION } from './store/schema';
@@ -103,6 +104,8 @@ export async function startAgent(config: AgentConfig, log: (message: string) => 
       },
     });
     registerOtlp(server, store, config.otlp, log);
+    const reports = startReports({ store, queries, server, log });
+    cleanups.push(() => reports.stop());
     const url = await server.listen();
     cleanups.push(() => server.close());
     store.onPush((message) => {
