@@ -104,8 +104,6 @@ export async function startAgent(config: AgentConfig, log: (message: string) => 
       },
     });
     registerOtlp(server, store, config.otlp, log);
-    const reports = startReports({ store, queries, server, log });
-    cleanups.push(() => reports.stop());
     const url = await server.listen();
     cleanups.push(() => server.close());
     store.onPush((message) => {
@@ -142,6 +140,10 @@ export async function startAgent(config: AgentConfig, log: (message: string) => 
     const tailer = new Tailer({ dirs: config.logDirs, store, log });
     await tailer.start();
     cleanups.push(() => tailer.stop());
+
+    // After the tailer's first read, so a report caught up at start sees the lines logged while the agent was down.
+    const reports = startReports({ store, queries, server, alerts, config: config.reports, webhook: config.webhookUrl !== null, log });
+    cleanups.push(() => reports.stop());
 
     if (config.sampler) {
       const commit = (kind: 'samples' | 'mounts', rows: Sample[] | MountUsage[]) =>

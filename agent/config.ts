@@ -7,6 +7,8 @@ import { delimiter, join, resolve } from 'node:path';
 import { defaultDataDir } from './api/discovery';
 import { checkSection, type ProcessingConfig } from './ingest/processing/rules';
 import type { OtlpSettings } from './otlp';
+import { localTimeZone } from './report/format';
+import { parseReportsConfig, type ReportsConfig } from './report/schedule-config';
 
 export interface AgentConfig {
   dataDir: string;
@@ -35,12 +37,15 @@ export interface AgentConfig {
   otlp: OtlpSettings;
   /** Processing rules (config file only). */
   processing: ProcessingConfig | undefined;
+  /** Scheduled reports (config file only); null: none. */
+  reports: ReportsConfig | null;
 }
 
 /** What flags and the config file may set; every key optional. */
-export type ConfigInput = Partial<Omit<AgentConfig, 'host' | 'rulesFile' | 'webhookUrl' | 'alertLog' | 'otlp' | 'processing'>> & {
+export type ConfigInput = Partial<Omit<AgentConfig, 'host' | 'rulesFile' | 'webhookUrl' | 'alertLog' | 'otlp' | 'processing' | 'reports'>> & {
   otlp?: OtlpSettings;
   processing?: ProcessingConfig;
+  reports?: unknown;
 } & { config?: string; rulesFile?: string; webhookUrl?: string; alertLog?: string };
 
 export const DEFAULTS = {
@@ -86,6 +91,7 @@ const FILE_KEYS: Record<string, 'string' | 'number' | 'boolean' | 'string[]' | '
   alertLog: 'string',
   otlp: 'section',
   processing: 'section',
+  reports: 'section',
 };
 
 /** Reads and checks a config file; unknown keys and wrong types are errors naming the key. */
@@ -102,7 +108,7 @@ export function readConfigFile(path: string): ConfigInput {
     const type = FILE_KEYS[key];
     if (!type) throw new ConfigError(`config file ${path}: unknown key "${key}" (known: ${Object.keys(FILE_KEYS).join(', ')})`);
     if (type === 'section') {
-      const errors = checkSection(key as 'otlp' | 'processing', value);
+      const errors = key === 'reports' ? parseReportsConfig(value, '.', 'UTC').errors : checkSection(key as 'otlp' | 'processing', value);
       if (errors.length > 0) throw new ConfigError(`config file ${path}: ${errors.join('; ')}`);
       out[key] = value;
       continue;
@@ -146,7 +152,17 @@ export function resolveConfig(flags: ConfigInput, env: NodeJS.ProcessEnv = proce
     alertLog: alertLog(pick('alertLog'), dataDir, cwd),
     otlp: file.otlp ?? {},
     processing: file.processing,
+    reports: reportsConfig(file.reports, dataDir, pick('webhookUrl')),
   };
+}
+
+function reportsConfig(raw: unknown, dataDir: string, webhookUrl: string | undefined): ReportsConfig | null {
+  if (raw === undefined) return null;
+  const { config, errors } = parseReportsConfig(raw, dataDir, localTimeZone());
+  if (!config) throw new ConfigError(errors.join('; '));
+  const wanting = config.schedules.find((s) => s.webhook);
+  if (wanting && !webhookUrl) throw new ConfigError(`reports schedule "${wanting.name}" sends to the webhook, but no webhookUrl is set (config file, --webhook or GENMON_WEBHOOK_URL)`);
+  return config;
 }
 
 /** The log-file channel's file: in the data directory by default; an empty value turns it off. */

@@ -1,6 +1,6 @@
 /** The report endpoints: the templates, and one report of a range in a format. */
 import type { ReportData } from '../report/data';
-import { isTimeZone } from '../report/format';
+import { isTimeZone, localTimeZone } from '../report/format';
 import { renderReport } from '../report/render';
 import { generateReport } from '../report/template';
 import { DEFAULT_TEMPLATE, findTemplate, templateInfos } from '../report/templates';
@@ -15,11 +15,6 @@ export interface ReportRouteDeps {
 }
 
 type Answer<P extends keyof Endpoints> = Endpoints[P]['response'];
-
-/** The zone reports show dates in when none is asked for: the machine's. */
-export function localTimeZone(): string {
-  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
-}
 
 export function registerReportRoutes(server: ApiServer, { data, now }: ReportRouteDeps): void {
   server.get('/reports/templates', (): Answer<'/reports/templates'> => templateInfos());

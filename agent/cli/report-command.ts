@@ -5,12 +5,11 @@
  */
 import { writeFileSync } from 'node:fs';
 import { InvalidArgumentError, type Command } from 'commander';
-import { localTimeZone } from '../api/report-routes';
 import { REPORT_FORMATS, type ReportFormat } from '../api/report-types';
 import type { RenderedReport } from '../api/types';
 import { resolveConfig } from '../config';
 import { storeReportData } from '../report/data';
-import { isTimeZone } from '../report/format';
+import { isTimeZone, localTimeZone } from '../report/format';
 import { renderReport } from '../report/render';
 import { generateReport } from '../report/template';
 import { DEFAULT_TEMPLATE, findTemplate, templateInfos } from '../report/templates';

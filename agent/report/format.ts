@@ -48,6 +48,11 @@ export function formatCount(n: number | null): string {
 
 const timeFormats = new Map<string, Intl.DateTimeFormat>();
 
+/** The zone reports show dates in when none is asked for: the machine's. */
+export function localTimeZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+}
+
 /** Whether `zone` is an IANA time zone this Node knows. */
 export function isTimeZone(zone: string): boolean {
   try {

@@ -33,7 +33,9 @@ export type RecordHeader =
   | { kind: 'samples'; at: number }
   | { kind: 'mounts'; at: number }
   /** Processing rules and enrichment values in force for the records after it (body: JSON). */
-  | { kind: 'processing'; at: number };
+  | { kind: 'processing'; at: number }
+  /** A scheduled report written, with its webhook delivery if any (body: JSON, see report-apply.ts). */
+  | { kind: 'report'; at: number };
 
 export interface JournalRecord {
   seq: number;

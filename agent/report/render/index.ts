@@ -24,9 +24,9 @@ export function renderBody(doc: ReportDocument, format: ReportFormat): string {
   }
 }
 
-/** `daily-2026-01-02T0700Z`: the template and the range's end in UTC, safe in any file system. */
+/** `daily-2026-01-02T070000Z`: the template and the range's end in UTC, safe in any file system and sorting in time order. */
 export function reportStem(doc: Pick<ReportDocument, 'template' | 'to'>): string {
-  const stamp = new Date(doc.to).toISOString().replace(/:\d\d\.\d{3}Z$/, 'Z').replace(/:/g, '');
+  const stamp = new Date(doc.to).toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/:/g, '');
   return `${doc.template.replace(/[^a-z0-9_-]/gi, '_')}-${stamp}`;
 }
 

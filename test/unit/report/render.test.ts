@@ -123,11 +123,11 @@ test('JSON is the document model itself; names and media types per format', () =
   const json = renderReport(d, 'json');
   assert.deepEqual(JSON.parse(json.body), d);
   assert.equal(json.mediaType, 'application/json; charset=utf-8');
-  assert.equal(json.fileName, 'daily-2026-01-02T0700Z.json');
+  assert.equal(json.fileName, 'daily-2026-01-02T070000Z.json');
   assert.equal(renderReport(d, 'md').markdown, renderReport(d, 'md').body, 'first-version clients read `markdown`');
   assert.equal(renderReport(d, 'html').markdown, undefined);
   assert.equal(renderReport(d, 'csv').mediaType, 'text/csv; charset=utf-8');
-  assert.equal(reportStem({ template: 'we/ird', to: Date.UTC(2026, 4, 3, 23, 59, 59) }), 'we_ird-2026-05-03T2359Z');
+  assert.equal(reportStem({ template: 'we/ird', to: Date.UTC(2026, 4, 3, 23, 59, 59) }), 'we_ird-2026-05-03T235959Z');
 });
 
 test('sparkline scales between min and max and leaves gaps', () => {
