@@ -59,6 +59,10 @@ export async function runsIn(dir: string): Promise<{ stamp: string; files: strin
 
 export async function archive(dir: string, keep: number, keepCompressed: number): Promise<ArchiveResult> {
   const result: ArchiveResult = { compressed: [], deleted: [] };
+  for (const name of await readdir(dir)) {
+    // A report's temp file outlives its write only when the agent was killed during it.
+    if (name.endsWith('.tmp') && REPORT_FILE.test(name.slice(0, -4))) await rm(join(dir, name), { force: true });
+  }
   const runs = await runsIn(dir);
   for (const [i, run] of runs.entries()) {
     if (i < keep) continue;
