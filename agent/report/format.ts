@@ -17,16 +17,23 @@ export function formatDuration(ms: number | null): string {
   return `${h} h ${Math.round((ms % 3600_000) / 60_000)} min`;
 }
 
-export function formatBytes(n: number | null, perSecond = false): string {
-  if (n === null || !Number.isFinite(n)) return '–';
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n;
+const BYTE_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+
+/** `n` bytes in the largest binary unit that keeps it at 1 or more. */
+export function scaleBytes(n: number): { value: number; unit: string } {
+  let value = n;
   let i = 0;
-  while (Math.abs(v) >= 1024 && i < units.length - 1) {
-    v /= 1024;
+  while (Math.abs(value) >= 1024 && i < BYTE_UNITS.length - 1) {
+    value /= 1024;
     i++;
   }
-  return `${v.toFixed(i === 0 ? 0 : 1)} ${units[i]}${perSecond ? '/s' : ''}`;
+  return { value, unit: BYTE_UNITS[i] };
+}
+
+export function formatBytes(n: number | null, perSecond = false): string {
+  if (n === null || !Number.isFinite(n)) return '–';
+  const { value, unit } = scaleBytes(n);
+  return `${value.toFixed(unit === 'B' ? 0 : 1)} ${unit}${perSecond ? '/s' : ''}`;
 }
 
 export function formatPercent(ratio: number | null): string {

@@ -13,7 +13,7 @@
  */
 import type { ReportChart, ReportSeries, ReportUnit } from '../../api/types';
 import { escapeHtml } from '../escape';
-import { formatTime } from '../format';
+import { formatTime, scaleBytes } from '../format';
 
 const W = 720;
 const H = 220;
@@ -39,14 +39,8 @@ export function shortValue(v: number, unit: ReportUnit): string {
       return `$${trim(v, Math.abs(v) >= 10 || v === 0 ? 0 : Math.abs(v) >= 1 ? 1 : 3)}`;
     case 'bytes':
     case 'bytes/s': {
-      const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-      let x = v;
-      let i = 0;
-      while (Math.abs(x) >= 1024 && i < units.length - 1) {
-        x /= 1024;
-        i++;
-      }
-      return `${trim(x, 1)} ${units[i]}${unit === 'bytes/s' ? '/s' : ''}`;
+      const scaled = scaleBytes(v);
+      return `${trim(scaled.value, 1)} ${scaled.unit}${unit === 'bytes/s' ? '/s' : ''}`;
     }
     default:
       if (Math.abs(v) >= 10_000) return `${trim(v / 1000, 1)}k`;

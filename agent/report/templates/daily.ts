@@ -5,9 +5,9 @@
  * a superset of the first `/report`.
  */
 import type { ErrorGroup, IncidentDetail, ReportSection, Summary, TopError } from '../../api/types';
-import { bucketsFor, type CostRow, type OutcomeSeries } from '../data';
+import type { CostRow, OutcomeSeries } from '../data';
 import { defineTemplate, previousRange } from '../template';
-import { costTotals, DAY, errorGroupTable, figure, incidentTable, outcomeChart, outcomeFigures, per, phaseTable, topErrorsTable } from './parts';
+import { compared, costTotals, DAY, errorGroupTable, figure, incidentTable, outcomeChart, outcomeFigures, per, phaseTable, topErrorsTable } from './parts';
 
 export interface DailyInput {
   summary: Summary;
@@ -30,13 +30,10 @@ export const daily = defineTemplate<DailyInput>({
   description: 'Outcomes per hour, phase timings, top and new errors, incidents, model cost and resource peaks, against the day before.',
   defaultRangeMs: DAY,
   fetch(data, range) {
-    const b = bucketsFor(range);
+    const { b, ...base } = compared(data, range);
     const before = previousRange(range);
     return {
-      summary: data.summary(range),
-      previous: data.summary(before),
-      x: b.x,
-      bucketMs: b.bucketMs,
+      ...base,
       outcomes: data.outcomes(b),
       cpu: data.series('cpu', null, b),
       memory: data.series('memory', null, b),

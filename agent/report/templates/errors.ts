@@ -5,9 +5,8 @@
  */
 import type { ErrorGroup, ErrorTrend, ReportSection, Summary } from '../../api/types';
 import type { ErrorCategory } from '../../ingest/events';
-import { bucketsFor } from '../data';
-import { defineTemplate, previousRange } from '../template';
-import { DAY, errorCount, errorGroupTable, figure, per } from './parts';
+import { defineTemplate } from '../template';
+import { compared, DAY, errorCount, errorGroupTable, figure, per } from './parts';
 
 export interface ErrorsInput {
   summary: Summary;
@@ -25,12 +24,9 @@ export const errors = defineTemplate<ErrorsInput>({
   description: 'Errors by category over time, the most frequent error groups and their trend, new and regressed groups, runs and users affected.',
   defaultRangeMs: 7 * DAY,
   fetch(data, range) {
-    const b = bucketsFor(range);
+    const { b, ...base } = compared(data, range);
     return {
-      summary: data.summary(range),
-      previous: data.summary(previousRange(range)),
-      x: b.x,
-      bucketMs: b.bucketMs,
+      ...base,
       byCategory: data.errorsByCategory(b),
       trend: data.errorTrend(range, b, 8),
       groups: data.errorGroups(range, 500),

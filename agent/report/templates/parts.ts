@@ -1,7 +1,8 @@
 /** Building blocks several templates share: outcome figures and charts, phase, error and incident tables. */
 import type { ErrorGroup, IncidentDetail, ReportCell, ReportChart, ReportFigure, ReportTable, Summary, TopError } from '../../api/types';
 import { PHASES } from '../../ingest/events';
-import type { CostRow, OutcomeSeries } from '../data';
+import { bucketsFor, type Buckets, type CostRow, type OutcomeSeries, type ReportData, type ReportRange } from '../data';
+import { previousRange } from '../template';
 
 export const HOUR = 3600_000;
 export const DAY = 24 * HOUR;
@@ -12,6 +13,12 @@ export function per(bucketMs: number): string {
   if (bucketMs === DAY) return 'per day';
   if (bucketMs === 7 * DAY) return 'per week';
   return bucketMs < HOUR ? `per ${Math.round(bucketMs / 60_000)} min` : `per ${Math.round(bucketMs / HOUR)} h`;
+}
+
+/** The range's summary and the one before, and the buckets of its charts: what most templates start from. */
+export function compared(data: ReportData, range: ReportRange): { summary: Summary; previous: Summary; b: Buckets & { x: number[] }; x: number[]; bucketMs: number } {
+  const b = bucketsFor(range);
+  return { summary: data.summary(range), previous: data.summary(previousRange(range)), b, x: b.x, bucketMs: b.bucketMs };
 }
 
 export function figure(id: string, label: string, value: number | null, unit: ReportFigure['unit'], previous?: number | null, better?: 'up' | 'down'): ReportFigure {

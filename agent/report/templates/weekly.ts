@@ -5,9 +5,9 @@
  */
 import type { ErrorGroup, ErrorTrend, ReportChart, ReportSection, Summary } from '../../api/types';
 import { PHASES, type ErrorCategory, type Phase } from '../../ingest/events';
-import { bucketsFor, type CostRow, type OutcomeSeries } from '../data';
+import type { CostRow, OutcomeSeries } from '../data';
 import { defineTemplate, previousRange } from '../template';
-import { costTotals, DAY, errorGroupTable, figure, outcomeChart, outcomeFigures, per } from './parts';
+import { compared, costTotals, DAY, errorGroupTable, figure, outcomeChart, outcomeFigures, per } from './parts';
 
 export interface WeeklyInput {
   summary: Summary;
@@ -35,12 +35,9 @@ export const weekly = defineTemplate<WeeklyInput>({
   description: 'Day by day against the week before: outcomes, success rate, run and phase p95, errors by category, growing and new error groups, model cost.',
   defaultRangeMs: 7 * DAY,
   fetch(data, range) {
-    const b = bucketsFor(range);
+    const { b, ...base } = compared(data, range);
     return {
-      summary: data.summary(range),
-      previous: data.summary(previousRange(range)),
-      x: b.x,
-      bucketMs: b.bucketMs,
+      ...base,
       outcomes: data.outcomes(b),
       runP95: data.series('run_duration_p95', null, b),
       phaseP95: Object.fromEntries(PHASES.map((p) => [p, data.series('phase_p95', p, b)])) as Record<Phase, (number | null)[]>,
