@@ -50,6 +50,7 @@ export function formatUsd(usd: number | null): string {
 
 export function formatCount(n: number | null): string {
   if (n === null || !Number.isFinite(n)) return '–';
+  if (Math.abs(n) >= 10_000) return Math.round(n).toLocaleString('en-US');
   return Number.isInteger(n) ? String(n) : n.toFixed(Math.abs(n) >= 100 ? 0 : Math.abs(n) >= 10 ? 1 : 2);
 }
 

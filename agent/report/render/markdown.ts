@@ -56,7 +56,7 @@ function chart(c: ReportChart, zone: string): string[] {
     const sum = ['count', 'usd'].includes(c.unit) && seen.length ? formatValue(seen.reduce((a, b) => a + b, 0), c.unit, zone) : '';
     const min = seen.length ? formatValue(Math.min(...seen), c.unit, zone) : '–';
     const max = seen.length ? formatValue(Math.max(...seen), c.unit, zone) : '–';
-    lines.push(`| ${escapeMarkdown(s.name)} | \`${sparkline(s.values) || ' '}\` | ${escapeMarkdown(min)} | ${escapeMarkdown(max)} | ${escapeMarkdown(sum)} |`);
+    lines.push(`| ${escapeMarkdown(s.name)} | ${seen.length ? `\`${sparkline(s.values)}\`` : '–'} | ${escapeMarkdown(min)} | ${escapeMarkdown(max)} | ${escapeMarkdown(sum)} |`);
   }
   return lines;
 }

@@ -18,7 +18,7 @@ import { formatTime, scaleBytes } from '../format';
 const W = 720;
 const H = 220;
 const M = { left: 60, right: 16, top: 12, bottom: 30 };
-const LEGEND = 20;
+const LEGEND_ROW = 18;
 const PALETTE = ['#3b82f6', '#f59e0b', '#8b5cf6', '#14b8a6', '#ec4899', '#64748b', '#84cc16', '#0ea5e9'];
 const TONES = { good: '#16a34a', bad: '#dc2626', warn: '#d97706' } as const;
 
@@ -75,10 +75,29 @@ function xLabel(chart: ReportChart, i: number, zone: string): string {
   return span >= 2 * 86_400_000 ? formatTime(x, zone, 'date').slice(5) : formatTime(x, zone, 'time');
 }
 
+/** Legend entries placed left to right, wrapping onto more rows when the width runs out. */
+function legendLayout(series: ReportSeries[]): { index: number; name: string; x: number; row: number }[] {
+  const out: { index: number; name: string; x: number; row: number }[] = [];
+  let x = M.left;
+  let row = 0;
+  series.forEach((s, index) => {
+    const name = clip(s.name, 32);
+    const width = 28 + name.length * 6.2;
+    if (x > M.left && x + width > W - M.right) {
+      x = M.left;
+      row++;
+    }
+    out.push({ index, name, x, row });
+    x += width;
+  });
+  return out;
+}
+
 /** The chart as an `<svg>` element, every string escaped; `zone` is the time zone of time labels. */
 export function renderChartSvg(chart: ReportChart, zone = 'UTC'): string {
   const n = chart.x.length;
-  const legend = chart.series.length > 1 ? LEGEND : 0;
+  const entries = chart.series.length > 1 ? legendLayout(chart.series) : [];
+  const legend = entries.length ? (entries[entries.length - 1].row + 1) * LEGEND_ROW + 2 : 0;
   const plotW = W - M.left - M.right;
   const plotH = H - M.top - M.bottom - legend;
   const title = escapeHtml(chart.title);
@@ -152,14 +171,10 @@ export function renderChartSvg(chart: ReportChart, zone = 'UTC'): string {
     });
   }
 
-  if (legend) {
-    let x = M.left;
-    chart.series.forEach((s, si) => {
-      const name = clip(s.name, 32);
-      out.push(`<rect x="${x}" y="${H - 12}" width="10" height="10" fill="${colour(s, si)}"/>`);
-      out.push(`<text x="${x + 14}" y="${H - 3}" fill="currentColor">${escapeHtml(name)}</text>`);
-      x += 28 + name.length * 6.2;
-    });
+  for (const e of entries) {
+    const y0 = H - legend + 4 + e.row * LEGEND_ROW;
+    out.push(`<rect x="${e.x}" y="${y0}" width="10" height="10" fill="${colour(chart.series[e.index], e.index)}"/>`);
+    out.push(`<text x="${e.x + 14}" y="${y0 + 9}" fill="currentColor">${escapeHtml(e.name)}</text>`);
   }
   out.push('</svg>');
   return out.join('');

@@ -25,6 +25,7 @@ test('durations, bytes, money, values by unit', () => {
   assert.equal(formatValue(0.5, 'ratio'), '50.0%');
   assert.equal(formatValue(42.5, 'percent'), '42.5%');
   assert.equal(formatValue(2.3456, 'count'), '2.35');
+  assert.equal(formatValue(41_636_048, 'count'), '41,636,048');
   assert.equal(formatValue('text', 'text'), 'text');
   assert.equal(formatValue(null, 'usd'), '–');
 });

@@ -44,7 +44,7 @@ test('stacked bars sit on each other and reach the sum', () => {
   assert.equal(rects[1].fill, '#dc2626');
   assert.ok(Math.abs(rects[1].y + rects[1].h - rects[0].y) < 0.2, 'the second bar starts where the first ends');
   assert.ok(Math.abs(rects[0].h - rects[1].h) < 0.2);
-  assert.match(svg, /<rect x="60" y="208" width="10" height="10" fill="#16a34a"\/><text x="74" y="217" fill="currentColor">ok<\/text>/, 'a legend for two series');
+  assert.match(svg, /<rect x="60" y="204" width="10" height="10" fill="#16a34a"\/><text x="74" y="213" fill="currentColor">ok<\/text>/, 'a legend for two series');
 });
 
 test('hostile names and labels stay text; an empty chart says so', () => {
@@ -60,4 +60,15 @@ test('time labels follow the time zone and switch to dates over long ranges', ()
   assert.match(berlin, />01:00<\/text>/, 'UTC midnight is 01:00 in Berlin in winter');
   const days = chart({ x: Array.from({ length: 7 }, (_, i) => T0 + i * 24 * H), bucketMs: 24 * H, series: [{ name: 'Runs', values: [1, 2, 3, 4, 5, 6, 7] }] });
   assert.match(renderChartSvg(days), />01-03<\/text>/);
+});
+
+test('a long legend wraps onto more rows and the plot gives them room', () => {
+  const series = Array.from({ length: 5 }, (_, i) => ({ name: `Error group number ${i} with a long message`, values: [1, 2, 3, 4] }));
+  const svg = renderChartSvg(chart({ series }));
+  const legend = [...svg.matchAll(/<rect x="([\d.]+)" y="([\d.]+)" width="10" height="10"/g)].map((m) => ({ x: Number(m[1]), y: Number(m[2]) }));
+  assert.equal(legend.length, 5);
+  assert.ok(legend.every((e) => e.x + 14 + 32 * 6.2 <= 720), 'every entry inside the width');
+  assert.ok(new Set(legend.map((e) => e.y)).size >= 2, 'more than one row');
+  const baseline = Number(/<line x1="60" x2="704" y1="([\d.]+)"/.exec(svg)![1]);
+  assert.ok(baseline < Math.min(...legend.map((e) => e.y)) - 20, 'the axis labels sit above the legend');
 });
