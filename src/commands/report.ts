@@ -14,10 +14,10 @@ interface ReportRequest {
   format?: ReportFormat;
 }
 
-async function pickTemplate(templates: ReportTemplateInfo[]): Promise<ReportTemplateInfo | undefined> {
+async function pickTemplate(templates: ReportTemplateInfo[], step: string): Promise<ReportTemplateInfo | undefined> {
   const pick = await vscode.window.showQuickPick(
     templates.map((t) => ({ label: t.title, detail: t.description, template: t })),
-    { title: 'Genmon report (1/3): template', matchOnDetail: true },
+    { title: `Genmon report (${step}): template`, matchOnDetail: true },
   );
   return pick?.template;
 }
@@ -58,12 +58,15 @@ async function pickRange(template: ReportTemplateInfo, step: string): Promise<{ 
 }
 
 async function generate(connection: AgentConnection, request: ReportRequest): Promise<void> {
+  // The pickers shown, in order, for their "(2/3)" titles.
+  const steps = [...(request.template ? [] : ['template']), 'range', ...(request.format ? [] : ['format'])];
+  const step = (name: string) => `${steps.indexOf(name) + 1}/${steps.length}`;
   const templates = await connection.get('/reports/templates');
-  const template = request.template ? templates.find((t) => t.id === request.template) : await pickTemplate(templates);
+  const template = request.template ? templates.find((t) => t.id === request.template) : await pickTemplate(templates, step('template'));
   if (!template) return;
-  const range = await pickRange(template, request.template ? '1/2' : '2/3');
+  const range = await pickRange(template, step('range'));
   if (!range) return;
-  const format = request.format ?? (await vscode.window.showQuickPick(FORMAT_CHOICES, { title: `Genmon report (${request.template ? '2/2' : '3/3'}): format` }))?.format;
+  const format = request.format ?? (await vscode.window.showQuickPick(FORMAT_CHOICES, { title: `Genmon report (${step('format')}): format` }))?.format;
   if (!format) return;
   const tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
   const report = await vscode.window.withProgress(
