@@ -325,3 +325,147 @@ export interface ApiError {
   error: string;
   message: string;
 }
+
+// ---------------------------------------------------------------------------
+// Metrics: the registry of every figure and the queries over it.
+// Every figure the views, reports and the Prometheus endpoint show is named in
+// the registry (`GET /metrics/registry`); queries name a metric and pick the
+// storage tier (raw, 1 minute, 1 hour rollups) that answers the range fastest.
+
+export type MetricType = 'counter' | 'gauge' | 'histogram';
+
+/** Label names a metric may carry. `user` and `session` are answered from per-run and per-session facts, not rollups. */
+export const METRIC_LABELS = [
+  'phase', 'status', 'model', 'project_type', 'template', 'feature', 'category', 'severity',
+  'route', 'method', 'operation', 'step', 'direction', 'mount', 'kind', 'user', 'session',
+] as const;
+export type MetricLabel = (typeof METRIC_LABELS)[number];
+
+/** Where in the product spec a figure comes from, e.g. `1.1 success.rate`. */
+export type SpecRef = string;
+
+export interface MetricDescriptor {
+  /** Prometheus-style name, `genmon_` prefix, base units (`_seconds`, `_bytes`, `_ratio`, `_usd`, `_total` for counters). */
+  name: string;
+  type: MetricType;
+  /** `seconds`, `bytes`, `ratio` (0..1), `score` (0..100 unless said), `usd`, `1` (a count), `bytes/s`, `1/s`. */
+  unit: string;
+  help: string;
+  labels: MetricLabel[];
+  /** The spec figures this metric answers (a figure may be one label value of it). */
+  spec: SpecRef[];
+  /** The area of the spec, for grouping in views: generation, quality, satisfaction, accuracy, api, model, database, compute, storage, network, sessions, features, journey, business, consumption, cost, errors. */
+  area: string;
+  /** Computed at query time from other metrics (a ratio, a distinct count), rather than stored. */
+  derived: boolean;
+}
+
+/** Filters every metric query accepts; a run-level filter (user, model) selects the runs, then their figures. */
+export interface MetricFilters {
+  project_type?: string;
+  template?: string;
+  model?: string;
+  user?: string;
+}
+
+/**
+ * How values in a step are combined: counters `increase` (default) or `rate` (per second);
+ * gauges `avg` (default), `min`, `max`, `last`; histograms `p50`, `p90`, `p95`, `p99`,
+ * `avg`, `max`, `count` (default `p95`); derived ratios ignore it.
+ */
+export type MetricAgg = 'increase' | 'rate' | 'avg' | 'min' | 'max' | 'last' | 'sum' | 'count' | 'p50' | 'p90' | 'p95' | 'p99';
+
+export type StorageTier = 'raw' | '1m' | '1h' | 'facts';
+
+export interface MetricSeries {
+  labels: Partial<Record<MetricLabel, string>>;
+  /** `[bucket start (epoch ms), value]`, one per step across the range; null where nothing was observed. */
+  points: [number, number | null][];
+}
+
+export interface MetricQueryResult {
+  metric: string;
+  from: number;
+  to: number;
+  step: number;
+  agg: MetricAgg;
+  tier: StorageTier;
+  series: MetricSeries[];
+}
+
+/** One figure over a whole range: `/stat?q=name[:agg],…` answers each `name:agg`. */
+export interface MetricStat {
+  metric: string;
+  agg: MetricAgg;
+  value: number | null;
+  /** Values per label value when `by` was given. */
+  by?: { labels: Partial<Record<MetricLabel, string>>; value: number | null }[];
+}
+
+export interface HistogramBucket {
+  /** Lower and upper bound in the metric's unit; the first bucket starts at 0. */
+  lower: number;
+  upper: number;
+  count: number;
+}
+
+export interface HistogramResult {
+  metric: string;
+  from: number;
+  to: number;
+  series: { labels: Partial<Record<MetricLabel, string>>; count: number; p50: number | null; p90: number | null; p95: number | null; p99: number | null; buckets: HistogramBucket[] }[];
+}
+
+export const JOURNEY_STEPS = ['started', 'blueprint', 'codegen', 'validation', 'deployed'] as const;
+export type JourneyStep = (typeof JOURNEY_STEPS)[number];
+
+export interface FunnelResult {
+  from: number;
+  to: number;
+  steps: {
+    step: JourneyStep;
+    /** Runs that reached this step (for `started`, runs started in the range). */
+    reached: number;
+    /** Runs whose furthest step was the one before and that ended (or were abandoned) there. */
+    droppedBefore: number;
+    /** reached / reached at `started`. */
+    conversion: number | null;
+    /** Time from the previous step to this one, p50 and p95, seconds. */
+    p50Seconds: number | null;
+    p95Seconds: number | null;
+  }[];
+  /** deployed / started. */
+  conversionRate: number | null;
+}
+
+/** Where the money went over a range, grouped by `by`. */
+export interface CostBreakdown {
+  from: number;
+  to: number;
+  by: 'day' | 'project_type' | 'model' | 'user' | 'phase' | 'template';
+  rows: {
+    key: string;
+    runs: number;
+    successes: number;
+    computeUsd: number;
+    storageUsd: number;
+    apiUsd: number;
+    modelUsd: number;
+    totalUsd: number;
+    /** Spent on runs that failed, were abandoned, on phase retries and on regenerations. */
+    wastedUsd: number;
+    /** totalUsd / successful deployments, null when none. */
+    perSuccessUsd: number | null;
+  }[];
+  total: { totalUsd: number; wastedUsd: number; perSuccessUsd: number | null; inputTokens: number; outputTokens: number };
+}
+
+export interface MetricEndpoints {
+  '/metrics/registry': { query: Record<string, never>; response: MetricDescriptor[] };
+  '/query': { query: MetricFilters & { metric: string; from?: number; to?: number; step?: number; agg?: MetricAgg; by?: string }; response: MetricQueryResult };
+  '/stat': { query: MetricFilters & { q: string; from?: number; to?: number; by?: string }; response: MetricStat[] };
+  '/histogram': { query: MetricFilters & { metric: string; from?: number; to?: number; by?: string }; response: HistogramResult };
+  '/funnel': { query: MetricFilters & { from?: number; to?: number }; response: FunnelResult };
+  '/cost': { query: MetricFilters & { from?: number; to?: number; by?: CostBreakdown['by'] }; response: CostBreakdown };
+  '/labels/:name': { query: { from?: number; to?: number }; response: string[] };
+}
