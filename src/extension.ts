@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { agentLogPath } from '../agent/api/discovery';
 import { AgentClient } from './agent/client';
+import { registerAlerts } from './alerts/register';
 import { registerReports } from './commands/report';
 import { registerRevealRun } from './commands/reveal-run';
 import { registerDashboard } from './dashboard';
@@ -26,6 +27,7 @@ export function activate(context: vscode.ExtensionContext): void {
   registerNotifications(context, client);
   registerReports(context, client);
   registerDashboard(context, client);
+  registerAlerts(context, client, (m) => output.appendLine(`${new Date().toISOString()} ${m}`));
   registerAgentCommands(context, client, output);
   registerRevealRun(context, trees, open);
 
