@@ -26,9 +26,10 @@ test(
   'readProcessTreeCpuMs counts a child that is still running and one already reaped',
   { skip: process.platform !== 'linux' },
   async () => {
-    const burn = (ms: number) => `const end = Date.now() + ${ms}; while (Date.now() < end);`;
-    // The shell runs one busy node to the end (reaped), then starts a second and reports it is going.
-    const script = `node -e '${burn(300)}'; node -e '${burn(3000)}' & sleep 0.5; echo busy; wait`;
+    // Burns CPU time, not wall time: on a loaded machine a wall-clock loop gets less than its length in CPU.
+    const burn = (ms: number) => `while ((process.cpuUsage().user + process.cpuUsage().system) / 1000 < ${ms});`;
+    // The shell runs one busy node to the end (reaped), then a second that says "busy" once it has used 150 ms and goes on.
+    const script = `node -e '${burn(300)}'; node -e '${burn(150)} console.log("busy"); ${burn(3000)}' & wait`;
     const shell = spawn('sh', ['-c', script], { stdio: ['ignore', 'pipe', 'inherit'] });
     await once(shell.stdout, 'data');
     const ms = readProcessTreeCpuMs(shell.pid!);
