@@ -21,9 +21,9 @@ if (unknown.length) {
 
 /** docs/images/<name> ← screenshots/<source>: what the README shows, from this run. */
 const DOCS = {
-  'vscode-views.png': 'e2e-5-markup-views.png',
-  'vscode-dashboard.png': 'e2e-4-dashboard-light.png',
-  'dashboard-dark.png': 'e2e-4-dashboard-dark-editor.png',
+  'vscode-views.png': 'e2e-6-markup-views.png',
+  'vscode-dashboard.png': 'e2e-5-dashboard-light.png',
+  'dashboard-dark.png': 'e2e-5-dashboard-dark-editor.png',
 };
 
 function run(what, cmd, cmdArgs, opts = {}) {

@@ -59,9 +59,31 @@ scenario('a successful run appears in the Runs tree with its phases, and the Ove
   await wb.shot('e2e-2-run');
 });
 
+scenario('a new kind of error fires an alert: a toast with Acknowledge, Silence 1 h and Show; Show selects it in the Alerts tree; a silence typed in the palette mutes the rest', w, async (wb) => {
+  wb.log.run('a.jsonl', 'alert-1', { app: 'crm-lite', status: 'failed', error: { category: 'system', message: 'disk quota exceeded while writing the bundle' } });
+  const toast = await wb.until('the alert toast', async () => (await wb.toastsWithActions()).find((t) => t.actions.includes('Acknowledge')));
+  assert.match(toast.text, /NewErrorGroup|new error group/i);
+  assert.match(toast.text, /disk quota exceeded/);
+  assert.deepEqual(toast.actions, ['Acknowledge', 'Silence 1 h', 'Show']);
+  await wb.clickToast(toast.text, 'Show');
+  await wb.until('the alert selected and focused in the Alerts tree', async () => (await wb.focusedRow('Alerts'))?.startsWith('NewErrorGroup'));
+  assert.ok((await wb.rows('Alerts')).includes('Firing 1'), `Alerts: ${(await wb.rows('Alerts')).join(' | ')}`);
+  await wb.shot('e2e-3-alert');
+
+  // Every error group of the history to come would be new: silence them, as a person would from the palette.
+  await wb.command('Genmon: Silence Alerts…');
+  await wb.answer('Matchers', 'alertname="NewErrorGroup"');
+  await wb.pick('1 hour');
+  await wb.answer('Why', 'the e2e suite writes a day of history');
+  await wb.until('the silence and the silenced alert in the Alerts tree', async () => {
+    const rows = await wb.rows('Alerts');
+    return rows.includes('Silences 1') && rows.includes('Silenced 1') && rows.includes('Firing 0');
+  });
+});
+
 scenario('a failing run: a toast with Show Run, Open Dashboard and Mute for 1 h; Show Run selects it in the Runs tree though it is older than the runs listed', w, async (wb) => {
-  // Twenty hours of history (ended long ago: no toasts), then a failing run with 110 newer runs started after it.
-  await wb.log.history('history.jsonl', 300, Date.now() - 20 * HOUR, Date.now() - 10 * 60_000);
+  // Twenty hours of history, ended before any alert rule's window (and long ago: no run toasts), then a failing run with 110 newer runs started after it.
+  await wb.log.history('history.jsonl', 300, Date.now() - 20 * HOUR, Date.now() - 65 * 60_000);
   const t0 = Date.now() - 120_000;
   wb.log.run('b.jsonl', 'old-fail', { app: 'invoice-portal', status: 'failed', endedAt: t0 - 1000, error: { category: 'generation', message: 'model refused the schema' } });
   for (let i = 0; i < 110; i++) wb.log.run('c.jsonl', `newer-${i}`, { app: `landing-${i}`, status: 'success', endedAt: t0 + i * 1000 });
@@ -77,7 +99,7 @@ scenario('a failing run: a toast with Show Run, Open Dashboard and Mute for 1 h;
   await wb.until('the run selected and focused in the Runs tree', async () => (await wb.focusedRow('Runs')) === 'invoice-portal');
   assert.ok((await wb.rows('Runs')).some((r) => r.startsWith('invoice-portal') && r.includes('shown on request')));
   await wb.until('its details in an editor', async () => (await wb.activeTab()).includes('old-fail'));
-  await wb.shot('e2e-3-show-run');
+  await wb.shot('e2e-4-show-run');
 });
 
 scenario('"Genmon: Show Dashboard" from the palette: every chart draws inside the webview, in the dark and the light theme, and changes when a run arrives', w, async (wb) => {
@@ -86,14 +108,14 @@ scenario('"Genmon: Show Dashboard" from the palette: every chart draws inside th
     const c = await charts(wb);
     return everyChartDrawn(c) ? c : null;
   }, 60_000);
-  await wb.shot('e2e-4-dashboard-dark');
-  await wb.shot('e2e-4-dashboard-dark-editor', '.part.editor');
+  await wb.shot('e2e-5-dashboard-dark');
+  await wb.shot('e2e-5-dashboard-dark-editor', '.part.editor');
 
   await wb.setTheme(LIGHT);
   const frame = (await wb.webviewFrame('__genmonCharts'))!;
   await wb.until('the webview in the light theme', () => frame.evaluate(`document.body.classList.contains('vscode-light')`));
   await wb.until('every chart drawn in the light theme', async () => everyChartDrawn(await charts(wb)));
-  await wb.shot('e2e-4-dashboard-light');
+  await wb.shot('e2e-5-dashboard-light');
   await wb.setTheme(DARK);
   await wb.until('the webview in the dark theme', () => frame.evaluate(`document.body.classList.contains('vscode-dark')`));
 
@@ -115,10 +137,10 @@ scenario('a run whose app name and error message hold markup: text in the toast,
   await wb.until('the toast, with the markup as text', async () => (await wb.toasts()).includes(`Generation of ${app} failed in codegen`));
   await wb.scrollToTop('Runs');
   await wb.until('the Runs tree row, with the markup as text', async () => (await wb.rows('Runs')).some((r) => r.startsWith(app)));
-  await wb.shot('e2e-5-markup-views');
+  await wb.shot('e2e-6-markup-views');
 
+  await wb.scrollToTop('Errors');
   await wb.page.locator('.pane', { has: wb.page.locator('.pane-header .title', { hasText: /^Errors$/ }) }).locator('.monaco-list-row', { hasText: /^deployment/ }).click();
-  await wb.page.locator('.pane', { has: wb.page.locator('.pane-header .title', { hasText: /^Errors$/ }) }).locator('.monaco-list-row', { hasText: /^error/ }).first().click();
   await wb.until('the Errors tree row, with the markup as text', async () => (await wb.rows('Errors')).some((r) => r.includes(`deploy failed ${XSS}<script>`)));
 
   const frame = (await wb.webviewFrame('__genmonCharts'))!;
@@ -129,7 +151,7 @@ scenario('a run whose app name and error message hold markup: text in the toast,
       return walk(document);
     })()`),
   );
-  await wb.shot('e2e-5-markup-dashboard');
+  await wb.shot('e2e-6-markup-dashboard');
 
   assert.equal(await wb.countEverywhere('img[src="x"]'), 0, 'no <img> was made from the markup, in the workbench or any webview');
   assert.equal(await wb.countEverywhere('script', 'genmon-pwned'), 0, 'no <script> was made from the markup');
@@ -149,7 +171,7 @@ scenario('"Genmon: Show Report" opens a Markdown report whose counts are the run
   const cells = lines[header + 2].split('|').map((c) => c.trim()).filter(Boolean);
   const rate = want.successes / (want.successes + want.failures + want.partials);
   assert.deepEqual(cells, [`${(rate * 100).toFixed(1)}%`, ...[want.attempts, want.successes, want.failures, want.partials, want.running].map(String)]);
-  await wb.shot('e2e-6-report');
+  await wb.shot('e2e-7-report');
   // The errors table is further down: Ctrl+End brings it into view.
   await wb.page.keyboard.press('Control+End');
   const byCategory = await wb.until('the errors by category', async () => {
@@ -175,7 +197,7 @@ scenario('killing the agent: the status bar and the views show it is away, and t
     const s = (await wb.page.evaluate('window.__genmonSeen')) as { disconnected: boolean; messages: string[] };
     return s.disconnected && s.messages.some((m) => /not reachable|Starting the Genmon agent/.test(m)) ? s : null;
   }, 30_000);
-  await wb.shot('e2e-7-agent-away');
+  await wb.shot('e2e-8-agent-away');
   await wb.until('a new agent, connected', async () => {
     const d = wb.discovery();
     return d !== null && d.pid !== agent.pid && !(await wb.page.$('.statusbar-item .codicon-debug-disconnect')) && (await wb.viewMessages()).length === 0;

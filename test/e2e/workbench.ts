@@ -100,7 +100,7 @@ export class Workbench {
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
     });
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     const url = `${base}/?folder=${encodeURIComponent(join(dir, 'ws'))}`;
     const wb = new Workbench(dir, server, browser, page, url);
     await page.goto(url, { timeout: 60_000 });
@@ -157,6 +157,28 @@ export class Workbench {
   /** Texts of the visible notification toasts. */
   toasts(): Promise<string[]> {
     return this.page.$$eval('.notification-toast .notification-list-item-message', (els) => els.map((e) => e.textContent ?? ''));
+  }
+
+  /** Each visible toast's text and buttons. */
+  toastsWithActions(): Promise<{ text: string; actions: string[] }[]> {
+    return this.page.$$eval('.notification-toast', (els) =>
+      els.map((e) => ({
+        text: e.querySelector('.notification-list-item-message')?.textContent ?? '',
+        actions: Array.from(e.querySelectorAll('.monaco-button')).map((b) => b.textContent ?? ''),
+      })),
+    );
+  }
+
+  /** Clicks the button `action` of the toast whose text holds `text`. */
+  async clickToast(text: string, action: string): Promise<void> {
+    await this.page.locator('.notification-toast', { hasText: text }).locator('.monaco-button', { hasText: action }).click();
+  }
+
+  /** Answers the open input box whose prompt holds `prompt`. */
+  async answer(prompt: string, text: string): Promise<void> {
+    await this.until(`the input box "${prompt}"`, async () => ((await this.page.textContent('.quick-input-widget').catch(() => '')) ?? '').includes(prompt));
+    await this.page.fill('.quick-input-widget input', text);
+    await this.page.keyboard.press('Enter');
   }
 
   /** The buttons of the toast whose text holds `text`. */
