@@ -103,6 +103,9 @@ scenario('a failing run: a toast with Show Run, Open Dashboard and Mute for 1 h;
 });
 
 scenario('"Genmon: Show Dashboard" from the palette: every chart draws inside the webview, in the dark and the light theme, and changes when a run arrives', w, async (wb) => {
+  // Earlier toasts would cover the charts in the screenshots.
+  await wb.command('Notifications: Clear All Notifications');
+  await wb.until('no toasts', async () => (await wb.toasts()).length === 0);
   await wb.command('Genmon: Show Dashboard');
   const drawn = await wb.until('every chart drawn', async () => {
     const c = await charts(wb);
