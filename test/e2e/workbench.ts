@@ -326,9 +326,11 @@ export function scenario(name: string, wb: () => Workbench | undefined, body: (w
     try {
       await body(w);
     } catch (err) {
+      // A new error: an AssertionError has already fixed its stack text, so a longer message would not be printed.
       const e = err instanceof Error ? err : new Error(String(err));
-      e.message += `\n  ${await w.describe(name)}`;
-      throw e;
+      const report = new Error(`${e.message}\n  ${await w.describe(name)}`, { cause: e });
+      report.stack = `${report.message}\n${(e.stack ?? '').split('\n').filter((l) => /^\s+at /.test(l)).join('\n')}`;
+      throw report;
     }
   });
 }
