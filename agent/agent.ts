@@ -17,6 +17,8 @@ import type { AlertRule, PipelineSettings } from './alerts/rules-file';
 import { parseRulesFile } from './alerts/rules-file';
 import { AlertService } from './alerts/service';
 import { acquireLock } from './lock';
+import { startProcessing } from './ingest/processing';
+import { registerOtlp } from './otlp';
 import { createSampler } from './sampler';
 import { Queries } from './store/queries';
 import { SCHEMA_VERSION } from './store/schema';
@@ -100,6 +102,7 @@ export async function startAgent(config: AgentConfig, log: (message: string) => 
         if (group) server.push({ type: 'errorGroup', group });
       },
     });
+    registerOtlp(server, store, config.otlp, log);
     const url = await server.listen();
     cleanups.push(() => server.close());
     store.onPush((message) => {
@@ -129,6 +132,10 @@ export async function startAgent(config: AgentConfig, log: (message: string) => 
       cleanups.push(() => unwatchFile(rulesFile));
     }
 
+    // Before any source commits lines: they must meet the rules now in force.
+    const processing = await startProcessing({ config: config.processing, webhookUrl: config.webhookUrl, cwd: process.cwd(), version: VERSION, store, server, log });
+    cleanups.push(() => processing.stop());
+
     const tailer = new Tailer({ dirs: config.logDirs, store, log });
     await tailer.start();
     cleanups.push(() => tailer.stop());
@@ -153,6 +160,7 @@ export async function startAgent(config: AgentConfig, log: (message: string) => 
         onSample: (sample) => {
           latestSample = sample;
           server.push({ type: 'sample', sample });
+          processing.sample(sample);
           pending.push(sample);
           if (pending.length * config.intervalMs >= SAMPLE_BATCH_MS) void flush();
         },

@@ -5,6 +5,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
 import { defaultDataDir } from './api/discovery';
+import { checkSection, type ProcessingConfig } from './ingest/processing/rules';
+import type { OtlpSettings } from './otlp';
 
 export interface AgentConfig {
   dataDir: string;
@@ -29,10 +31,17 @@ export interface AgentConfig {
   webhookBackoffMs: number;
   /** The log-file channel: alert notifications appended as JSON lines; null: off. */
   alertLog: string | null;
+  /** The OTLP/HTTP intake: on by default, with its limits. */
+  otlp: OtlpSettings;
+  /** Processing rules (config file only). */
+  processing: ProcessingConfig | undefined;
 }
 
 /** What flags and the config file may set; every key optional. */
-export type ConfigInput = Partial<Omit<AgentConfig, 'host' | 'rulesFile' | 'webhookUrl' | 'alertLog'>> & { config?: string; rulesFile?: string; webhookUrl?: string; alertLog?: string };
+export type ConfigInput = Partial<Omit<AgentConfig, 'host' | 'rulesFile' | 'webhookUrl' | 'alertLog' | 'otlp' | 'processing'>> & {
+  otlp?: OtlpSettings;
+  processing?: ProcessingConfig;
+} & { config?: string; rulesFile?: string; webhookUrl?: string; alertLog?: string };
 
 export const DEFAULTS = {
   logDirs: ['.genmon/runs'],
@@ -61,7 +70,7 @@ function fromEnv(env: NodeJS.ProcessEnv): ConfigInput {
   return out;
 }
 
-const FILE_KEYS: Record<string, 'string' | 'number' | 'boolean' | 'string[]'> = {
+const FILE_KEYS: Record<string, 'string' | 'number' | 'boolean' | 'string[]' | 'section'> = {
   dataDir: 'string',
   dbPath: 'string',
   logDirs: 'string[]',
@@ -75,6 +84,8 @@ const FILE_KEYS: Record<string, 'string' | 'number' | 'boolean' | 'string[]'> = 
   webhookUrl: 'string',
   webhookBackoffMs: 'number',
   alertLog: 'string',
+  otlp: 'section',
+  processing: 'section',
 };
 
 /** Reads and checks a config file; unknown keys and wrong types are errors naming the key. */
@@ -90,6 +101,12 @@ export function readConfigFile(path: string): ConfigInput {
   for (const [key, value] of Object.entries(parsed)) {
     const type = FILE_KEYS[key];
     if (!type) throw new ConfigError(`config file ${path}: unknown key "${key}" (known: ${Object.keys(FILE_KEYS).join(', ')})`);
+    if (type === 'section') {
+      const errors = checkSection(key as 'otlp' | 'processing', value);
+      if (errors.length > 0) throw new ConfigError(`config file ${path}: ${errors.join('; ')}`);
+      out[key] = value;
+      continue;
+    }
     const ok = type === 'string[]' ? Array.isArray(value) && value.every((v) => typeof v === 'string') : typeof value === type;
     if (!ok) throw new ConfigError(`config file ${path}: "${key}" must be ${type === 'string[]' ? 'an array of strings' : `a ${type}`}`);
     out[key] = value;
@@ -127,6 +144,8 @@ export function resolveConfig(flags: ConfigInput, env: NodeJS.ProcessEnv = proce
     webhookUrl: pick('webhookUrl') ?? null,
     webhookBackoffMs: positive('webhook backoff', pick('webhookBackoffMs') ?? DEFAULTS.webhookBackoffMs, 10),
     alertLog: alertLog(pick('alertLog'), dataDir, cwd),
+    otlp: file.otlp ?? {},
+    processing: file.processing,
   };
 }
 

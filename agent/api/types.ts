@@ -96,6 +96,8 @@ export interface RunDetail {
   quality: QualityRecord[];
   feedback: FeedbackRecord[];
   modifications: number;
+  /** Fields of the run's start beyond the format's own: enrichment (host, git...), OpenTelemetry resource attributes. */
+  attributes?: Record<string, unknown>;
 }
 
 export interface Percentiles {
@@ -282,6 +284,9 @@ export interface Endpoints extends AlertEndpoints {
   '/samples': { query: { from?: number; to?: number; maxPoints?: number }; response: Sample[] };
   '/ingest': { query: Record<string, never>; response: IngestStatus };
   '/report': { query: { from?: number; to?: number }; response: { markdown: string } };
+  '/otlp': { query: Record<string, never>; response: OtlpStatus };
+  '/otlp/metrics': { query: { from?: number; to?: number; name?: string; limit?: number }; response: OtlpMetricPoint[] };
+  '/processing': { query: Record<string, never>; response: ProcessingStatus };
 }
 
 /** POST endpoints: JSON body in, JSON out. */
@@ -447,4 +452,66 @@ export interface MetricEndpoints {
   '/funnel': { query: MetricFilters & { from?: number; to?: number }; response: FunnelResult };
   '/cost': { query: MetricFilters & { from?: number; to?: number; by?: CostBreakdown['by'] }; response: CostBreakdown };
   '/labels/:name': { query: { from?: number; to?: number }; response: string[] };
+}
+
+// ---------------------------------------------------------------------------
+// OpenTelemetry intake (`POST /v1/traces`, `/v1/logs`, `/v1/metrics`) and processing rules.
+
+export type OtlpSignal = 'traces' | 'logs' | 'metrics';
+
+export interface OtlpSignalStatus {
+  requests: number;
+  /** Request bytes after decompression. */
+  bytes: number;
+  /** Events made plus items rejected. */
+  items: number;
+  /** Events stored (before processing rules drop any). */
+  events: number;
+  rejected: number;
+  /** Understood but of no use to Genmon: plain internal spans, logs below WARN. */
+  ignored: number;
+  /** Answered 429 by the rate limit. */
+  refused: number;
+  /** Answered 4xx or 5xx for another reason. */
+  failed: number;
+  lastAt: number | null;
+}
+
+export interface OtlpStatus {
+  paths: Record<OtlpSignal, string>;
+  limits: { maxBodyBytes: number; maxDecodedBytes: number; requestsPerSecond: number; burst: number };
+  signals: Record<OtlpSignal, OtlpSignalStatus>;
+}
+
+/** An OpenTelemetry metric data point as stored (`otel.metric` events). */
+export interface OtlpMetricPoint {
+  ts: number;
+  runId: string;
+  name: string;
+  /** What Genmon reads it as (`api.request.duration`, `model.tokens`...), null for metrics it keeps as they are. */
+  figure: string | null;
+  fields: Record<string, unknown>;
+}
+
+export interface SinkStatus {
+  name: 'otlp' | 'webhook';
+  target: string;
+  sent: number;
+  failed: number;
+  dropped: number;
+  queued: number;
+  lastError: string | null;
+  lastSentAt: number | null;
+}
+
+export interface ProcessingStatus {
+  /** Events dropped by `filter` rules, sampled out, or of a run whose start was dropped. */
+  dropped: number;
+  sampledOut: number;
+  transformed: number;
+  enriched: number;
+  /** The enrichment values in force (host, git branch and commit, workspace, agent version). */
+  facts: Record<string, string>;
+  rules: { transform: number; filter: number; enrich: boolean };
+  sinks: SinkStatus[];
 }

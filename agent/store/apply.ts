@@ -5,7 +5,7 @@
  */
 import type { SqlValue } from 'sql.js';
 import type { BadLineReason, MountUsage, PushMessage, Sample } from '../api/types';
-import type { KnownEvent } from '../ingest/events';
+import type { EventBase, KnownEvent } from '../ingest/events';
 import { fingerprint, normalizeMessage } from '../derive/fingerprint';
 import { applyAlerting } from './alerting-apply';
 import { parseLine } from '../ingest/parse';
@@ -13,6 +13,7 @@ import type { JournalRecord, SourceRef } from './journal';
 import { RUN_COLUMNS, RUN_FROM, runFromRow, sampleToParams, SAMPLE_COLUMNS } from './rows';
 import { BulkInsert } from './bulk';
 import { packLinesSync } from './pack';
+import { IngestProcessing } from './processing';
 import type { Statements } from './statements';
 
 /** Examples kept per bad-line reason; the counts go on past it. */
@@ -30,6 +31,8 @@ export interface ApplyResult {
   push: PushMessage[];
   lines: number;
   bad: number;
+  /** Events as stored (after processing rules), when the store collects them for the sinks. */
+  events?: EventBase[];
 }
 
 const NEWLINE = 0x0a;
@@ -108,8 +111,11 @@ export class Applier {
   /** The phase each run was last seen in, written once per run at the end of the record. */
   private readonly currentPhase = new Map<string, string>();
 
+  readonly processing: IngestProcessing;
+
   constructor(private readonly st: Statements) {
     this.runs = new RunCache(st);
+    this.processing = new IngestProcessing(st);
   }
 
   private flushDerived(): void {
@@ -166,6 +172,9 @@ export class Applier {
         return this.applySamples(JSON.parse(record.body.toString('utf8')) as Sample[]);
       case 'mounts':
         return this.applyMounts(JSON.parse(record.body.toString('utf8')) as MountUsage[]);
+      case 'processing':
+        this.processing.load(record.body.toString('utf8'));
+        return { push: [], lines: 0, bad: 0 };
     }
   }
 
@@ -188,6 +197,8 @@ export class Applier {
     let bad = 0;
     let accepted = 0;
     let pos = 0;
+    const transform = this.processing.transformFor(ref.path);
+    const collected: EventBase[] | undefined = this.processing.collect ? [] : undefined;
     while (pos < body.length) {
       let nl = body.indexOf(NEWLINE, pos);
       if (nl < 0) nl = body.length;
@@ -196,40 +207,47 @@ export class Applier {
       const offset = start + pos;
       pos = nl + 1;
       if (isBlank(line)) continue;
-      const parsed = parseLine(line, { now: at });
+      const parsed = parseLine(line, { now: at, transform });
       if (!parsed.ok) {
         this.bad(parsed.reason, parsed.message, ref.path, offset, excerptOf(line), at);
         bad++;
         continue;
       }
       accepted++;
-      const event = parsed.event;
+      const kept = this.processing.filter(parsed.event, ref.path, parsed.ts);
+      if (kept === null) continue;
       if (!parsed.known) {
+        const event = this.processing.enrich(kept);
         this.st.run('INSERT INTO events (ts, run_id, type, source_id, line, body) VALUES (?, ?, ?, ?, ?, ?)', [
-          parsed.ts, event.run_id, event.type, src.id, lineNo, line.toString('utf8'),
+          parsed.ts, event.run_id, event.type, src.id, lineNo, event === parsed.event && !transform ? line.toString('utf8') : JSON.stringify(event),
         ]);
+        collected?.push(event);
         continue;
       }
-      if (event.type !== 'run.started' && !this.runs.known(event.run_id)) {
-        this.bad('unknown_run', `${event.type} for run "${clip(event.run_id)}" that has no run.started`, ref.path, offset, excerptOf(line), at);
+      if (kept.type !== 'run.started' && !this.runs.known(kept.run_id)) {
+        if (this.processing.droppedRun(kept.run_id)) continue;
+        this.bad('unknown_run', `${kept.type} for run "${clip(kept.run_id)}" that has no run.started`, ref.path, offset, excerptOf(line), at);
         bad++;
         continue;
       }
+      const event = this.processing.enrich(kept);
       this.derive(event as KnownEvent, parsed.ts, src.id, lineNo, touchedRuns, push);
+      collected?.push(event);
     }
     this.flushDerived();
+    this.processing.saveCounts();
     this.st.run(
       'INSERT INTO raw_chunks (source_id, start, end, first_line, lines, accepted, received_at, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
       [src.id, start, end, src.lines + 1, lineNo - src.lines, accepted, at, packed],
     );
     this.st.run('UPDATE sources SET offset = ?, lines = ?, size = ?, updated_at = ? WHERE id = ?', [end, lineNo, size, at, src.id]);
     const lines = lineNo - src.lines;
-    if (touchedRuns.size > MAX_PUSHED_PER_RECORD) return { push: [], lines, bad };
+    if (touchedRuns.size > MAX_PUSHED_PER_RECORD) return { push: [], lines, bad, events: collected };
     for (const runId of touchedRuns) {
       const row = this.st.one(`SELECT ${RUN_COLUMNS} FROM ${RUN_FROM} WHERE r.run_id = ?`, [runId]);
       if (row) push.unshift({ type: 'run', run: runFromRow(row) });
     }
-    return { push, lines, bad };
+    return { push, lines, bad, events: collected };
   }
 
   private derive(e: KnownEvent, ts: number, sourceId: number, lineNo: number, touched: Set<string>, push: PushMessage[]): void {
@@ -246,6 +264,7 @@ export class Applier {
           [runId, ts, opt(e.app), opt(e.project_type), opt(e.template), JSON.stringify(e.features ?? []), opt(e.user_id),
             opt(e.session_id), opt(e.regenerates), sourceId, lineNo],
         );
+        this.processing.runAttributes(e, ts, sourceId, lineNo);
         this.runs.add(runId);
         touched.add(runId);
         return;

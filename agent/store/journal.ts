@@ -31,7 +31,9 @@ export type RecordHeader =
   | { kind: 'alertState'; at: number }
   | { kind: 'alerting'; at: number }
   | { kind: 'samples'; at: number }
-  | { kind: 'mounts'; at: number };
+  | { kind: 'mounts'; at: number }
+  /** Processing rules and enrichment values in force for the records after it (body: JSON). */
+  | { kind: 'processing'; at: number };
 
 export interface JournalRecord {
   seq: number;
