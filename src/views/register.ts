@@ -2,7 +2,8 @@
 import * as vscode from 'vscode';
 import type { Sample, Summary } from '../../agent/api/types';
 import type { AgentConnection } from '../agent/connection';
-import { errorTree, overviewNodes, resourceNodes, runDetailNodes, runNode } from './model';
+import { errorTree, resourceNodes, runDetailNodes, runNode } from './model';
+import { createOverviewTree } from './overview';
 import { ModelTree } from './tree';
 
 const DAY = 24 * 3600_000;
@@ -16,11 +17,7 @@ export function registerViews(context: vscode.ExtensionContext, connection: Agen
   let latestSample: Sample | null = null;
   let hourSummary: Summary | null = null;
 
-  const overview = new ModelTree(async () => {
-    const s = await connection.get('/summary', { from: Date.now() - DAY });
-    void vscode.commands.executeCommand('setContext', 'genmon.hasRuns', s.attempts > 0 || s.lastRun !== null);
-    return overviewNodes(s);
-  });
+  const overview = createOverviewTree(context, connection);
   const runs = new ModelTree(
     async () => (await connection.get('/runs', { limit: 100 })).map((r) => runNode(r, Date.now())),
     async (node) => (node.open?.kind === 'run' ? runDetailNodes(await connection.get('/runs/:id', {}, { id: node.open.runId })) : []),
