@@ -91,6 +91,18 @@ export abstract class ChartCard {
     return n;
   }
 
+  /** The sum of every value drawn: tests compare it to see that a filter or a push changed the chart. */
+  total(): number {
+    let sum = 0;
+    for (const ds of this.chart.data.datasets) {
+      for (const p of ds.data) {
+        const y = p !== null && typeof p === 'object' ? p.y : p;
+        if (y !== null && Number.isFinite(y)) sum += y;
+      }
+    }
+    return sum;
+  }
+
   recolor(palette: Palette): void {
     this.paint(palette);
     this.chart.update('none');

@@ -15,6 +15,8 @@ declare global {
   interface Window {
     /** Chart id → data points drawn on the active tab, refreshed after every render; read by tests. */
     __genmonCharts?: Record<string, number>;
+    /** Chart id → sum of the values drawn on the active tab; read by tests. */
+    __genmonChartTotals?: Record<string, number>;
     /** The view shown now (tab, range, filters); read by tests. */
     __genmonView?: DashboardState;
   }
@@ -50,6 +52,7 @@ const view = new DashboardView(root, restored ?? { range: '24h', tab: 'overview'
 
 function publish(): void {
   window.__genmonCharts = view.drawnPoints();
+  window.__genmonChartTotals = view.drawnTotals();
   window.__genmonView = view.current;
 }
 

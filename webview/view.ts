@@ -128,6 +128,11 @@ export class DashboardView {
     return Object.fromEntries(this.active.cards.map((c) => [c.id, c.points()]));
   }
 
+  /** Chart id → sum of the values drawn on the active tab, for tests. */
+  drawnTotals(): Record<string, number> {
+    return Object.fromEntries(this.active.cards.map((c) => [c.id, c.total()]));
+  }
+
   recolor(): void {
     const palette = readPalette();
     applyPalette(palette);

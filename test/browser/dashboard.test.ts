@@ -1,8 +1,10 @@
 /// <reference lib="dom" />
 /**
  * The built dashboard in real headless Chromium (Debian's, driven by
- * playwright-core) against a real agent holding demo history: every chart
- * draws data, and a log message carrying markup shows as text.
+ * playwright-core) against a real agent holding demo history: every chart on
+ * each of the four tabs draws data, the filters change what is drawn, the
+ * view survives a reload, new runs show up live, no CSP violation, and a log
+ * message carrying markup shows as text on the Errors dashboard.
  */
 import assert from 'node:assert/strict';
 import { appendFileSync, mkdirSync } from 'node:fs';
@@ -16,6 +18,22 @@ import { eventually, line, startAgent, workspace, type AgentProcess, type Worksp
 
 const XSS = '<img src=x onerror=alert(1)>';
 export const SCREENSHOTS = join(__dirname, '..', '..', 'screenshots');
+const TABS = ['overview', 'performance', 'errors', 'usage'] as const;
+type Tab = (typeof TABS)[number];
+/** Charts each tab must draw, at the least (a tab may grow more; every one it has must draw). */
+const CHARTS: Record<Tab, string[]> = {
+  overview: ['success-rate', 'attempts', 'funnel', 'phase-percentiles', 'duration-histogram'],
+  performance: [
+    'phase-p95', 'phase-histogram-blueprint', 'phase-histogram-codegen', 'phase-histogram-validation', 'phase-histogram-deployment',
+    'inference-histogram', 'batch-histogram', 'queue-length', 'utilization', 'api-histogram', 'request-rate', 'api-error-rate',
+    'api-saturation', 'db-histogram', 'db-pool', 'cpu', 'memory', 'disk', 'network', 'processes', 'disk-usage',
+  ],
+  errors: ['errors-by-category', 'errors-by-severity', 'errors-by-phase', 'group-states'],
+  usage: [
+    'usage-funnel', 'step-time', 'session-histogram', 'features-per-run', 'feature-popularity', 'cost-per-day', 'waste-per-day',
+    'waste-by-kind', 'cost-by-project-type', 'tokens-by-model',
+  ],
+};
 
 let ws: Workspace;
 let agent: AgentProcess;
@@ -32,7 +50,7 @@ before(async () => {
       line({ run_id: 'xss-run', type: 'error', category: 'system', severity: 'critical', message: XSS, stack: `Error: ${XSS}\n    at x (a.js:1:1)` }) +
       line({ run_id: 'xss-run', type: 'run.ended', status: 'failed', duration_ms: 10 }),
   );
-  // The sampler runs so the resource charts have points.
+  // The sampler runs so the machine charts have points.
   agent = await startAgent(ws, ['--sampler', '--interval', '500']);
   await eventually(async () => (await agent.get<RunSummary[]>('/runs?limit=1000')).length >= 301, 'the demo history ingested', 30_000);
   harness = await startHarness();
@@ -49,7 +67,13 @@ after(async () => {
   ws?.dispose();
 });
 
-async function openDashboard(theme: string): Promise<{ page: Page; dialogs: string[]; errors: string[] }> {
+interface Opened {
+  page: Page;
+  dialogs: string[];
+  errors: string[];
+}
+
+async function openDashboard(theme: string, range = '24h'): Promise<Opened> {
   const page = await browser.newPage({ viewport: { width: 1400, height: 1800 } });
   const dialogs: string[] = [];
   const errors: string[] = [];
@@ -60,30 +84,112 @@ async function openDashboard(theme: string): Promise<{ page: Page; dialogs: stri
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
   const d = agent.discovery!;
-  await page.goto(`${harness.url}?agent=${encodeURIComponent(d.url)}&token=${encodeURIComponent(d.token)}&range=24h&theme=${theme}`);
+  await page.goto(`${harness.url}?agent=${encodeURIComponent(d.url)}&token=${encodeURIComponent(d.token)}&range=${range}&theme=${theme}`);
   return { page, dialogs, errors };
 }
 
-test('every chart draws data from the agent', async () => {
-  const { page, errors } = await openDashboard('dark');
-  const counts = await eventually(async () => {
-    const c = await page.evaluate(() => (window as unknown as { __genmonCharts?: Record<string, number> }).__genmonCharts ?? {});
+type Counts = Record<string, number>;
+const charts = (page: Page) => page.evaluate(() => (window as unknown as { __genmonCharts?: Counts }).__genmonCharts ?? {});
+const totals = (page: Page) => page.evaluate(() => (window as unknown as { __genmonChartTotals?: Counts }).__genmonChartTotals ?? {});
+const view = (page: Page) => page.evaluate(() => (window as unknown as { __genmonView?: { tab: string; range: string; filters: Record<string, string> } }).__genmonView);
+
+/** Switches tab like a user and waits until every chart of it has drawn points. */
+async function showTab(page: Page, tab: Tab): Promise<Counts> {
+  await page.click(`#tab-${tab}`);
+  return eventually(async () => {
+    const c = await charts(page);
     const ids = Object.keys(c);
-    return ids.length >= 8 && ids.every((id) => c[id] > 0) ? c : null;
-  }, 'all charts to draw', 30_000);
-  for (const [id, n] of Object.entries(counts)) assert.ok(n > 0, `${id} drew ${n} points`);
-  assert.deepEqual(errors.filter((e) => /Content Security Policy|Refused/.test(e)), [], 'no CSP violations');
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: join(SCREENSHOTS, 'dashboard-dark.png'), fullPage: true });
+    return (await view(page))?.tab === tab && CHARTS[tab].every((id) => ids.includes(id)) && ids.every((id) => c[id] > 0) ? c : null;
+  }, `every chart of the ${tab} tab to draw`, 30_000).catch(async (err: Error) => {
+    const c = await charts(page);
+    throw new Error(`${err.message}; drawn: ${JSON.stringify(c)}; notes: ${await notes(page)}`);
+  });
+}
+
+/** Why panels have nothing, as the page says it. */
+const notes = (page: Page) =>
+  page.evaluate(() => [...document.querySelectorAll('.note')].map((n) => n.textContent ?? '').filter((t) => t.startsWith('not available')).join(' | '));
+
+const cspViolations = (errors: string[]) => errors.filter((e) => /Content Security Policy|Refused/.test(e));
+
+for (const theme of ['dark', 'light'] as const) {
+  test(`every chart of every dashboard draws data from the agent (${theme} theme), with no CSP violation`, async () => {
+    const { page, errors } = await openDashboard(theme);
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    for (const tab of TABS) {
+      const counts = await showTab(page, tab);
+      for (const [id, n] of Object.entries(counts)) assert.ok(n > 0, `${tab}: ${id} drew ${n} points`);
+      await page.screenshot({ path: join(SCREENSHOTS, `dashboard-${tab}-${theme}.png`), fullPage: true });
+    }
+    assert.deepEqual(cspViolations(errors), [], 'no CSP violations');
+    await page.close();
+  });
+}
+
+test('the model filter, filled from the agent, narrows what every filtered chart draws; All brings it back', async () => {
+  const { page } = await openDashboard('dark');
+  await showTab(page, 'overview');
+  const before = await totals(page);
+  const dropdown = 'vscode-dropdown[data-filter="model"]';
+  const models = await eventually(async () => {
+    const values = await page.$$eval(`${dropdown} vscode-option`, (options) => options.map((o) => o.getAttribute('value') ?? ''));
+    return values.length > 2 ? values.filter((v) => v !== '') : null;
+  }, 'model values in the filter', 20_000);
+  await page.click(dropdown);
+  await page.click(`${dropdown} vscode-option[value="${models[0]}"]`);
+  await eventually(async () => (await view(page))?.filters.model === models[0], 'the filter applied', 10_000);
+  const narrowed = await eventually(async () => {
+    const t = await totals(page);
+    return t.attempts > 0 && t.attempts < before.attempts ? t : null;
+  }, 'fewer runs drawn under the filter', 20_000);
+  assert.ok(narrowed['duration-histogram'] < before['duration-histogram'], 'the duration histogram counts fewer runs');
+  await page.click(dropdown);
+  await page.click(`${dropdown} vscode-option[value=""]`);
+  await eventually(async () => (await totals(page)).attempts === before.attempts, 'the unfiltered figures again', 20_000);
   await page.close();
 });
 
-test('a message holding markup is shown as text, and no script runs', async () => {
-  const { page, dialogs } = await openDashboard('light');
+test('tab, range and filters survive a reload of the webview', async () => {
+  const { page } = await openDashboard('dark');
+  await showTab(page, 'errors');
+  await page.click('vscode-dropdown[aria-label="Time range"]');
+  await page.click('vscode-dropdown[aria-label="Time range"] vscode-option[value="7d"]');
+  await eventually(async () => (await view(page))?.range === '7d', 'the range applied', 10_000);
+  const saved = await view(page);
+  await page.reload();
+  await eventually(async () => {
+    const v = await view(page);
+    return v?.tab === 'errors' && v.range === '7d' ? v : null;
+  }, 'the restored view', 20_000);
+  assert.deepEqual(await view(page), saved);
+  const active = await page.evaluate(() => document.querySelector('vscode-panels')?.getAttribute('activeid'));
+  assert.equal(active, 'tab-errors');
+  await page.close();
+});
+
+test('new runs show up live, without a reload', async () => {
+  const { page } = await openDashboard('dark', '1h');
+  await showTab(page, 'overview');
+  const before = (await totals(page)).attempts;
+  const ts = Date.now();
+  let lines = '';
+  for (let i = 0; i < 3; i++) {
+    lines += line({ run_id: `live-${i}`, type: 'run.started', app: 'live', ts }) + line({ run_id: `live-${i}`, type: 'run.ended', status: 'success', duration_ms: 9000, ts: ts + 9000 });
+  }
+  appendFileSync(join(ws.logDir, 'live.jsonl'), lines);
+  await eventually(async () => (await totals(page)).attempts >= before + 3, 'the new runs in the outcome chart', 30_000);
+  await page.close();
+});
+
+test('an error message holding markup is shown as text on the Errors dashboard, and no script runs', async () => {
+  const { page, dialogs, errors } = await openDashboard('light');
+  await showTab(page, 'errors');
   const found = await eventually(async () => {
     // A string, not a function: tsx's name-keeping helpers would not exist in the page.
     return page.evaluate(`(() => {
       const needle = ${JSON.stringify(XSS)};
+      const table = document.querySelector('[data-table="error-groups"]');
+      if (!table) return false;
       const walk = (root) => {
         for (const el of root.querySelectorAll('*')) {
           if (el.shadowRoot && walk(el.shadowRoot)) return true;
@@ -91,14 +197,14 @@ test('a message holding markup is shown as text, and no script runs', async () =
         }
         return false;
       };
-      return walk(document);
+      return walk(table);
     })()`);
-  }, 'the payload as text', 30_000);
+  }, 'the payload as text in the error groups', 30_000);
   assert.equal(found, true);
   const injected = await page.evaluate(() => document.querySelectorAll('img[src="x"]').length);
   assert.equal(injected, 0, 'no <img> element was created from the message');
   await new Promise((r) => setTimeout(r, 500));
   assert.deepEqual(dialogs, [], 'no alert() ran');
-  await page.screenshot({ path: join(SCREENSHOTS, 'dashboard-light.png'), fullPage: true });
+  assert.deepEqual(cspViolations(errors), [], 'no CSP violations');
   await page.close();
 });
