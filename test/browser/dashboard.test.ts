@@ -22,7 +22,7 @@ const TABS = ['overview', 'performance', 'errors', 'usage'] as const;
 type Tab = (typeof TABS)[number];
 /** Charts each tab must draw, at the least (a tab may grow more; every one it has must draw). */
 const CHARTS: Record<Tab, string[]> = {
-  overview: ['success-rate', 'attempts', 'funnel', 'phase-percentiles', 'duration-histogram'],
+  overview: ['success-rate', 'attempts', 'funnel', 'phase-percentiles', 'duration-histogram', 'overview-errors', 'overview-cpu', 'overview-memory'],
   performance: [
     'phase-p95', 'phase-histogram-blueprint', 'phase-histogram-codegen', 'phase-histogram-validation', 'phase-histogram-deployment',
     'inference-histogram', 'batch-histogram', 'queue-length', 'utilization', 'api-histogram', 'request-rate', 'api-error-rate',
@@ -108,7 +108,7 @@ async function showTab(page: Page, tab: Tab): Promise<Counts> {
 
 /** Why panels have nothing, as the page says it. */
 const notes = (page: Page) =>
-  page.evaluate(() => [...document.querySelectorAll('.note')].map((n) => n.textContent ?? '').filter((t) => t.startsWith('not available')).join(' | '));
+  page.evaluate(`Array.from(document.querySelectorAll('.note'), (n) => n.textContent || '').filter((t) => t.startsWith('not available')).join(' | ')`);
 
 const cspViolations = (errors: string[]) => errors.filter((e) => /Content Security Policy|Refused/.test(e));
 

@@ -4,6 +4,7 @@ import { PHASES } from '../../agent/ingest/events';
 import { formatBytes, formatCount, formatDuration, formatPercent, formatUsd } from '../data/format';
 import type { Changes, DashboardModel } from '../data/live';
 import { funnelBars, percentiles, ranked, statValue, toMs, toPercent } from '../data/metrics';
+import { MachineCharts } from '../charts';
 import { ErrorTable, RunTable } from '../tables';
 import { AXIS, barChart, drawHistogram, drawSeries, seconds, timeChart } from './draw';
 import { Dashboard, grid, section, Tiles } from './kit';
@@ -45,6 +46,8 @@ export class OverviewDashboard extends Dashboard {
   private readonly funnel = this.chart(barChart('funnel', 'Journey: started → deployed', AXIS.count, { stacked: true, horizontal: true }));
   private readonly phasePercentiles = this.chart(barChart('phase-percentiles', 'Phase duration percentiles', AXIS.duration));
   private readonly durationHistogram = this.chart(barChart('duration-histogram', 'Run duration distribution', AXIS.count, { xTitle: 'total duration' }));
+  private readonly errors = this.chart(timeChart('overview-errors', 'Errors by severity', 'bar', AXIS.count, true));
+  private readonly machine = new MachineCharts(['cpu', 'memory'], 'overview-');
   private readonly errorTable: ErrorTable;
   private readonly runTable: RunTable;
 
@@ -52,9 +55,11 @@ export class OverviewDashboard extends Dashboard {
     super();
     this.errorTable = new ErrorTable(openRun);
     this.runTable = new RunTable(openRun);
+    this.cards.push(...this.machine.cards);
     this.element.append(
       this.tiles.element,
-      section('Generations', grid(this.cards)),
+      section('Generations', grid([this.successRate, this.attempts, this.funnel, this.phasePercentiles, this.durationHistogram, this.errors])),
+      section('Machine', grid(this.machine.cards)),
       section('Top errors', this.errorTable.element),
       section('Recent runs', this.runTable.element),
     );
@@ -82,6 +87,9 @@ export class OverviewDashboard extends Dashboard {
       const p = percentiles(h, 'phase', PHASES, toMs);
       this.phasePercentiles.setData(p.labels, [p.p50, p.p95, p.p99], [{ label: 'p50', role: 'blue' }, { label: 'p95', role: 'orange' }, { label: 'p99', role: 'red' }]);
     });
+    this.panels.add('errors', { path: '/query', query: { metric: 'genmon_errors_total', agg: 'increase', by: 'severity' }, live: ['errors'] }, [this.errors], (r) =>
+      drawSeries(this.errors, r, undefined, { order: ['critical', 'error', 'warning', 'info'], dropZero: true }),
+    );
     this.panels.add('duration', { path: '/histogram', query: { metric: 'genmon_generation_duration_seconds' }, ...live }, [this.durationHistogram], (h) =>
       drawHistogram(this.durationHistogram, h, seconds),
     );
@@ -100,6 +108,7 @@ export class OverviewDashboard extends Dashboard {
 
   /** Running count, machine now, top errors and newest runs come from the live range data. */
   renderBase(model: DashboardModel, changes: Changes): void {
+    if (changes.samples) this.machine.render(model);
     if (changes.summary) {
       const sample = model.summary.latestSample;
       this.tiles.set('running', formatCount(model.summary.running));
