@@ -25,10 +25,14 @@ export interface AgentConfig {
   rulesFile: string | null;
   /** Where alert notifications are POSTed (Slack-compatible), if anywhere. */
   webhookUrl: string | null;
+  /** First webhook retry delay, doubled per attempt; a failed round is retried after 60 times it. */
+  webhookBackoffMs: number;
+  /** The log-file channel: alert notifications appended as JSON lines; null: off. */
+  alertLog: string | null;
 }
 
 /** What flags and the config file may set; every key optional. */
-export type ConfigInput = Partial<Omit<AgentConfig, 'host' | 'rulesFile' | 'webhookUrl'>> & { config?: string; rulesFile?: string; webhookUrl?: string };
+export type ConfigInput = Partial<Omit<AgentConfig, 'host' | 'rulesFile' | 'webhookUrl' | 'alertLog'>> & { config?: string; rulesFile?: string; webhookUrl?: string; alertLog?: string };
 
 export const DEFAULTS = {
   logDirs: ['.genmon/runs'],
@@ -37,6 +41,8 @@ export const DEFAULTS = {
   port: 0,
   demoRatePerMinute: 12,
   rulesFiles: ['.genmon/alerts.yaml', '.genmon/alerts.yml', '.genmon/alerts.json'],
+  webhookBackoffMs: 1000,
+  alertLog: 'alerts.log',
 } as const;
 
 export class ConfigError extends Error {}
@@ -51,6 +57,7 @@ function fromEnv(env: NodeJS.ProcessEnv): ConfigInput {
   if (env.GENMON_CONFIG) out.config = env.GENMON_CONFIG;
   if (env.GENMON_RULES) out.rulesFile = env.GENMON_RULES;
   if (env.GENMON_WEBHOOK_URL) out.webhookUrl = env.GENMON_WEBHOOK_URL;
+  if (env.GENMON_ALERT_LOG !== undefined) out.alertLog = env.GENMON_ALERT_LOG;
   return out;
 }
 
@@ -66,6 +73,8 @@ const FILE_KEYS: Record<string, 'string' | 'number' | 'boolean' | 'string[]'> = 
   demoRatePerMinute: 'number',
   rulesFile: 'string',
   webhookUrl: 'string',
+  webhookBackoffMs: 'number',
+  alertLog: 'string',
 };
 
 /** Reads and checks a config file; unknown keys and wrong types are errors naming the key. */
@@ -116,7 +125,15 @@ export function resolveConfig(flags: ConfigInput, env: NodeJS.ProcessEnv = proce
     demoRatePerMinute: positive('demo rate', pick('demoRatePerMinute') ?? DEFAULTS.demoRatePerMinute, 0.1),
     rulesFile: rulesFile(pick('rulesFile'), cwd),
     webhookUrl: pick('webhookUrl') ?? null,
+    webhookBackoffMs: positive('webhook backoff', pick('webhookBackoffMs') ?? DEFAULTS.webhookBackoffMs, 10),
+    alertLog: alertLog(pick('alertLog'), dataDir, cwd),
   };
+}
+
+/** The log-file channel's file: in the data directory by default; an empty value turns it off. */
+function alertLog(explicit: string | undefined, dataDir: string, cwd: string): string | null {
+  if (explicit === '') return null;
+  return explicit === undefined ? join(dataDir, DEFAULTS.alertLog) : resolve(cwd, explicit);
 }
 
 /** An explicit rules file must exist; by default the workspace's `.genmon/alerts.yaml` or `.json` is used when present. */

@@ -69,7 +69,7 @@ export async function benchRuleEvaluation(results: Results, runs: number): Promi
       const base = BUILTIN_RULES[i % BUILTIN_RULES.length];
       return { ...base, name: `${base.name}_${i}` };
     });
-    const evaluator = storeEvaluator({ queries, latestSample: () => queries.latestSample(), latestMounts: () => queries.latestMounts() });
+    const evaluator = storeEvaluator({ queries, st: store.st, latestSample: () => queries.latestSample(), latestMounts: () => queries.latestMounts() });
     const engine = new AlertEngine();
     const times: number[] = [];
     for (let round = 0; round < 20; round++) {

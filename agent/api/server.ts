@@ -161,13 +161,14 @@ export class ApiServer {
       return this.fail(res, new HttpError(400, 'bad_url', 'the request URL could not be parsed'));
     }
     if (url.pathname === `${API_PREFIX}/stream`) return this.stream(req, res);
-    for (const route of this.routes) {
-      const m = route.pattern.exec(url.pathname);
-      if (!m) continue;
-      if (route.method !== req.method) return this.fail(res, new HttpError(405, 'method_not_allowed', `use ${route.method} for ${url.pathname}`));
-      void this.answer(req, res, route, url, m);
+    // A path may have both a GET and a POST route (list and create).
+    const matching = this.routes.filter((r) => r.pattern.test(url.pathname));
+    const route = matching.find((r) => r.method === req.method);
+    if (route) {
+      void this.answer(req, res, route, url, route.pattern.exec(url.pathname)!);
       return;
     }
+    if (matching.length > 0) return this.fail(res, new HttpError(405, 'method_not_allowed', `use ${matching[0].method} for ${url.pathname}`));
     this.fail(res, new HttpError(404, 'not_found', `no endpoint ${url.pathname}`));
   }
 

@@ -3,6 +3,9 @@
  * message. `src/` and `webview/` import this module by type only.
  */
 import type { ErrorCategory, Phase, PhaseStatus, RunOutcome, Severity } from '../ingest/events';
+import type { AlertActions, AlertEndpoints, AlertPushMessage } from './alert-types';
+
+export type * from './alert-types';
 
 export const API_VERSION = 1;
 export const API_PREFIX = '/api/v1';
@@ -261,7 +264,7 @@ export interface Health {
 }
 
 /** GET endpoints and what they answer. Query parameters are numbers in epoch ms. */
-export interface Endpoints {
+export interface Endpoints extends AlertEndpoints {
   '/health': { query: Record<string, never>; response: Health };
   '/summary': { query: { from?: number; to?: number }; response: Summary };
   '/runs': { query: { limit?: number; before?: number; status?: RunStatus }; response: RunSummary[] };
@@ -278,34 +281,11 @@ export interface Endpoints {
   '/errors/top': { query: { from?: number; to?: number; limit?: number }; response: TopError[] };
   '/samples': { query: { from?: number; to?: number; maxPoints?: number }; response: Sample[] };
   '/ingest': { query: Record<string, never>; response: IngestStatus };
-  '/alerts': { query: Record<string, never>; response: AlertView[] };
   '/report': { query: { from?: number; to?: number }; response: { markdown: string } };
 }
 
-/** A pending or firing alert. */
-export interface AlertView {
-  fingerprint: string;
-  rule: string;
-  labels: Record<string, string>;
-  annotations: Record<string, string>;
-  state: 'pending' | 'firing';
-  activeAt: number | null;
-  firedAt: number | null;
-  value: number | null;
-}
-
-/** What the notification pipeline sent for a group of alerts. */
-export interface AlertNotification {
-  groupKey: string;
-  groupLabels: Record<string, string>;
-  firing: { fingerprint: string; labels: Record<string, string>; annotations: Record<string, string>; startsAt: number; value: number | null }[];
-  resolved: { fingerprint: string; labels: Record<string, string>; annotations: Record<string, string>; startsAt: number; endsAt: number | null }[];
-  reason: 'new' | 'changed' | 'repeat';
-  at: number;
-}
-
 /** POST endpoints: JSON body in, JSON out. */
-export interface Actions {
+export interface Actions extends AlertActions {
   '/errors/groups/:fingerprint/status': { body: { status: ErrorGroupStatus }; response: ErrorGroup };
 }
 
@@ -316,8 +296,7 @@ export type PushMessage =
   | { type: 'phase'; runId: string; phase: PhaseRecord }
   | { type: 'error'; error: ErrorRecord }
   | { type: 'errorGroup'; group: ErrorGroup }
-  | { type: 'alert'; alert: AlertView; transition: 'pending' | 'firing' | 'resolved' | 'cleared' }
-  | { type: 'notification'; notification: AlertNotification }
+  | AlertPushMessage
   | { type: 'sample'; sample: Sample }
   | { type: 'ingest'; lines: number; bad: number; sources: number };
 

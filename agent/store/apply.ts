@@ -7,6 +7,7 @@ import type { SqlValue } from 'sql.js';
 import type { BadLineReason, MountUsage, PushMessage, Sample } from '../api/types';
 import type { KnownEvent } from '../ingest/events';
 import { fingerprint, normalizeMessage } from '../derive/fingerprint';
+import { applyAlerting } from './alerting-apply';
 import { parseLine } from '../ingest/parse';
 import type { JournalRecord, SourceRef } from './journal';
 import { RUN_COLUMNS, RUN_FROM, runFromRow, sampleToParams, SAMPLE_COLUMNS } from './rows';
@@ -83,7 +84,7 @@ export class Applier {
   private readonly runs: RunCache;
   /** Rows that nothing reads back while a record is applied: inserted together at its end. */
   private readonly bulk = {
-    inferences: new BulkInsert('inferences', ['run_id', 'ts', 'model', 'phase', 'latency_ms', 'queue_ms', 'batch_size', 'input_tokens', 'output_tokens', 'queue_length']),
+    inferences: new BulkInsert('inferences', ['run_id', 'ts', 'model', 'phase', 'latency_ms', 'queue_ms', 'batch_size', 'input_tokens', 'output_tokens', 'queue_length', 'cost_usd']),
     apiRequests: new BulkInsert('api_requests', ['run_id', 'ts', 'route', 'method', 'status_code', 'duration_ms', 'in_flight']),
     dbQueries: new BulkInsert('db_queries', ['run_id', 'ts', 'operation', 'duration_ms', 'pool_in_use', 'pool_size', 'deadlock', 'replication_lag_ms']),
     quality: new BulkInsert('quality', ['run_id', 'ts', 'lint', 'coverage', 'security', 'performance', 'requirements', 'blueprint_accuracy', 'correctness', 'documentation']),
@@ -157,6 +158,9 @@ export class Applier {
         return { push: [], lines: 0, bad: 0 };
       case 'alertState':
         this.st.run("INSERT OR REPLACE INTO meta (key, value) VALUES ('alert_state', ?)", [record.body.toString('utf8')]);
+        return { push: [], lines: 0, bad: 0 };
+      case 'alerting':
+        applyAlerting(this.st, record.body);
         return { push: [], lines: 0, bad: 0 };
       case 'samples':
         return this.applySamples(JSON.parse(record.body.toString('utf8')) as Sample[]);
@@ -271,7 +275,7 @@ export class Applier {
       }
       case 'model.inference':
         this.bulk.inferences.add([runId, ts, e.model, opt(e.phase), e.latency_ms, opt(e.queue_ms), opt(e.batch_size), opt(e.input_tokens),
-          opt(e.output_tokens), opt(e.queue_length)]);
+          opt(e.output_tokens), opt(e.queue_length), opt(e.cost_usd)]);
         return;
       case 'api.request':
         this.bulk.apiRequests.add([runId, ts, e.route, opt(e.method), opt(e.status_code), e.duration_ms, opt(e.in_flight)]);

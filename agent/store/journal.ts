@@ -29,6 +29,7 @@ export type RecordHeader =
   | { kind: 'reset'; at: number; src: SourceRef; reason: 'truncated' | 'replaced' }
   | { kind: 'groupStatus'; at: number; fingerprint: string; status: string }
   | { kind: 'alertState'; at: number }
+  | { kind: 'alerting'; at: number }
   | { kind: 'samples'; at: number }
   | { kind: 'mounts'; at: number };
 

@@ -1,5 +1,5 @@
 import type * as vscode from 'vscode';
-import type { Endpoints, Health, MetricEndpoints, PushMessage } from '../../agent/api/types';
+import type { Actions, Endpoints, Health, MetricEndpoints, PushMessage } from '../../agent/api/types';
 
 /** Every GET endpoint of the agent, the metric queries included. */
 export type AgentEndpoints = Endpoints & MetricEndpoints;
@@ -25,4 +25,5 @@ export interface AgentConnection extends vscode.Disposable {
     query?: AgentEndpoints[P]['query'],
     params?: Record<string, string>,
   ): Promise<AgentEndpoints[P]['response']>;
+  post<P extends keyof Actions>(path: P, body: Actions[P]['body'], params?: Record<string, string>): Promise<Actions[P]['response']>;
 }
