@@ -99,7 +99,11 @@ export class DashboardView {
     this.banner.hidden = true;
     this.banner.append(this.bannerText, this.retry);
 
-    for (const d of Object.values(this.dashboards)) d.filters = this.state.filters;
+    for (const d of Object.values(this.dashboards)) {
+      d.filters = this.state.filters;
+      d.setState(this.current);
+      d.onChange = (patch) => this.change(patch);
+    }
     this.tabs = tabs(TABS, initial.tab, (tab) => this.change({ tab }));
     for (const t of TABS) this.tabs.view(t.value).append(this.dashboards[t.value].element);
     root.append(header, this.banner, this.tabs.element);
@@ -156,7 +160,10 @@ export class DashboardView {
   private change(patch: Partial<DashboardState>): void {
     const before = this.state;
     this.state = { ...this.state, ...patch };
-    for (const d of Object.values(this.dashboards)) d.filters = this.state.filters;
+    for (const d of Object.values(this.dashboards)) {
+      d.filters = this.state.filters;
+      d.setState(this.current);
+    }
     if (before.tab !== this.state.tab && this.model) this.active.renderBase(this.model, everything());
     if (before.filters !== this.state.filters && this.model) this.dashboards.overview.renderBase(this.model, { runs: true, errors: true, samples: false, summary: false });
     this.actions.changed(this.current, this.requests());

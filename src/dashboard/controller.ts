@@ -6,7 +6,7 @@
  */
 import type { PushMessage } from '../../agent/api/types';
 import type { AgentConnection, ConnectionState } from '../agent/connection';
-import { FILTER_KEYS, fetchPanels, isTab, liveKindOf, MACHINE_REFRESH_MS, PANEL_DEBOUNCE_MS, PANEL_MAX_WAIT_MS, sanitizeFilters, sanitizeRequests, staleRequests } from './panels';
+import { FILTER_KEYS, fetchPanels, isTab, liveKindOf, MACHINE_REFRESH_MS, PANEL_DEBOUNCE_MS, PANEL_MAX_WAIT_MS, sanitizeFilters, sanitizeGroup, sanitizeRequests, staleRequests } from './panels';
 import type {
   Aggregates, ConnectionView, DashboardData, DashboardState, DashboardTab, FilterKey, HostMessage, LiveDelta, LiveKind, PanelRequests, RangeKey, ViewRequest, WebviewMessage,
 } from './protocol';
@@ -183,6 +183,7 @@ export class DashboardController {
       range: isRangeKey(state?.range) && rangesFor(this.retentionMs()).includes(state.range) ? state.range : this.view.range,
       tab: isTab(state?.tab) ? state.tab : this.view.tab,
       filters: state ? sanitizeFilters(state.filters) : this.view.filters,
+      ...(state ? (sanitizeGroup(state.group) ? { group: sanitizeGroup(state.group) } : {}) : this.view.group ? { group: this.view.group } : {}),
     };
     this.requests = sanitizeRequests(view?.requests);
   }
@@ -373,8 +374,8 @@ export class DashboardController {
     const to = this.clock.now();
     const from = to - RANGE_SPANS[view.range];
     this.lastPanelFetch = to;
-    const get = this.source.get as (path: string, query: Record<string, string | number>) => Promise<unknown>;
-    const results = await fetchPanels((path, query) => get(path, query), requests, from, to, view.filters);
+    const get = this.source.get as (path: string, query: Record<string, string | number>, params: Record<string, string>) => Promise<unknown>;
+    const results = await fetchPanels((path, query, params) => get(path, query, params), requests, from, to, view.filters);
     if (generation !== this.panelGeneration || !this.live) return;
     this.post({ type: 'panels', tab: view.tab, range: view.range, filters: view.filters, from, to, partial, results });
   }

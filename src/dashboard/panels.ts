@@ -8,7 +8,7 @@ import type { DashboardTab, FilterKey, Filters, LiveKind, PanelPath, PanelReques
 
 /** The endpoints a panel may name; anything else from the webview is refused. */
 const METRIC_PATHS: ReadonlySet<PanelPath> = new Set(['/query', '/stat', '/histogram', '/funnel', '/cost']);
-const OTHER_PATHS: ReadonlySet<PanelPath> = new Set(['/errors/groups']);
+const OTHER_PATHS: ReadonlySet<PanelPath> = new Set(['/errors/groups', '/errors/trend', '/errors/groups/:fingerprint']);
 export const FILTER_KEYS: readonly FilterKey[] = ['project_type', 'model', 'user'];
 const LIVE_KINDS: ReadonlySet<LiveKind> = new Set(['runs', 'errors', 'events', 'machine']);
 
@@ -41,14 +41,21 @@ export function sanitizeRequests(input: unknown): PanelRequests {
   if (!input || typeof input !== 'object') return out;
   for (const [id, raw] of Object.entries(input as Record<string, unknown>)) {
     if (!raw || typeof raw !== 'object') continue;
-    const r = raw as Partial<PanelRequest> & { query?: unknown; live?: unknown };
+    const r = raw as Partial<PanelRequest> & { query?: unknown; live?: unknown; params?: unknown };
     if (typeof r.path !== 'string' || !(METRIC_PATHS.has(r.path) || OTHER_PATHS.has(r.path))) continue;
     const query: Record<string, string | number> = {};
     if (r.query && typeof r.query === 'object') {
       for (const [k, v] of Object.entries(r.query as Record<string, unknown>)) if (typeof v === 'string' || typeof v === 'number') query[k] = v;
     }
     const live = Array.isArray(r.live) ? r.live.filter((k): k is LiveKind => LIVE_KINDS.has(k as LiveKind)) : [];
-    out[id] = { path: r.path, query, live, filtered: r.filtered !== false } as PanelRequest;
+    const params: Record<string, string> = {};
+    for (const name of r.path.match(/:\w+/g) ?? []) {
+      const v = r.params && typeof r.params === 'object' ? (r.params as Record<string, unknown>)[name.slice(1)] : undefined;
+      if (typeof v === 'string' && v !== '') params[name.slice(1)] = v;
+    }
+    // A path part missing would ask the agent for another endpoint.
+    if (Object.keys(params).length !== (r.path.match(/:\w+/g) ?? []).length) continue;
+    out[id] = { path: r.path, query, params, live, filtered: r.filtered !== false } as PanelRequest;
   }
   return out;
 }
@@ -63,6 +70,11 @@ export function sanitizeFilters(input: unknown): Filters {
   return out;
 }
 
+/** A fingerprint is the agent's hex digest; anything else is not a group. */
+export function sanitizeGroup(input: unknown): string | undefined {
+  return typeof input === 'string' && /^[\w-]{1,128}$/.test(input) ? input : undefined;
+}
+
 /** The query string values a request is sent with: its own, the range, and the filters where they apply. */
 export function requestQuery(request: PanelRequest, from: number, to: number, filters: Filters): Record<string, string | number> {
   const query: Record<string, string | number> = { ...(request.query as Record<string, string | number>), from, to };
@@ -75,14 +87,14 @@ export function staleRequests(requests: PanelRequests, dirty: ReadonlySet<LiveKi
   return Object.fromEntries(Object.entries(requests).filter(([, r]) => r.live.some((k) => dirty.has(k))));
 }
 
-export type Fetch = (path: PanelPath, query: Record<string, string | number>) => Promise<unknown>;
+export type Fetch = (path: PanelPath, query: Record<string, string | number>, params: Record<string, string>) => Promise<unknown>;
 
 /** Fetches every request at once; one failing panel does not take the others down. */
 export async function fetchPanels(fetch: Fetch, requests: PanelRequests, from: number, to: number, filters: Filters): Promise<Record<string, PanelResult>> {
   const entries = await Promise.all(
     Object.entries(requests).map(async ([id, request]): Promise<[string, PanelResult]> => {
       try {
-        return [id, { ok: true, data: await fetch(request.path, requestQuery(request, from, to, filters)) }];
+        return [id, { ok: true, data: await fetch(request.path, requestQuery(request, from, to, filters), request.params ?? {}) }];
       } catch (err) {
         return [id, { ok: false, message: err instanceof Error ? err.message : String(err) }];
       }

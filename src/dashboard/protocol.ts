@@ -51,7 +51,8 @@ export type LiveDelta =
  * The GET endpoints a dashboard panel may ask the host for. The host adds
  * `from` and `to` (the range, ending now) and, for the metric endpoints, the filters.
  */
-export type PanelEndpoints = Pick<MetricEndpoints, '/query' | '/stat' | '/histogram' | '/funnel' | '/cost'> & Pick<Endpoints, '/errors/groups'>;
+export type PanelEndpoints = Pick<MetricEndpoints, '/query' | '/stat' | '/histogram' | '/funnel' | '/cost'> &
+  Pick<Endpoints, '/errors/groups' | '/errors/trend' | '/errors/groups/:fingerprint'>;
 export type PanelPath = keyof PanelEndpoints;
 export type PanelResponse<P extends PanelPath> = PanelEndpoints[P]['response'];
 
@@ -61,6 +62,8 @@ export type LiveKind = 'runs' | 'errors' | 'events' | 'machine';
 export interface PanelRequestOf<P extends PanelPath> {
   path: P;
   query: Omit<PanelEndpoints[P]['query'], 'from' | 'to' | keyof MetricFilters>;
+  /** Values of the path's `:name` parts. */
+  params?: Record<string, string>;
   live: LiveKind[];
   /** False for figures of the machine, which no run filter narrows. Default true. */
   filtered?: boolean;
@@ -76,6 +79,8 @@ export interface DashboardState {
   range: RangeKey;
   tab: DashboardTab;
   filters: Filters;
+  /** The error group the Errors dashboard details (its fingerprint). */
+  group?: string;
 }
 
 /** What the webview shows now and what its tab needs fetched. */

@@ -28,7 +28,7 @@ const CHARTS: Record<Tab, string[]> = {
     'inference-histogram', 'batch-histogram', 'queue-length', 'utilization', 'api-histogram', 'request-rate', 'api-error-rate',
     'api-saturation', 'db-histogram', 'db-pool', 'cpu', 'memory', 'disk', 'network', 'processes', 'disk-usage',
   ],
-  errors: ['errors-by-category', 'errors-by-severity', 'errors-by-phase', 'group-states'],
+  errors: ['errors-by-category', 'errors-by-severity', 'errors-by-phase', 'group-states', 'group-trends', 'group-frequency', 'group-correlations'],
   usage: [
     'usage-funnel', 'step-time', 'session-histogram', 'features-per-run', 'feature-popularity', 'cost-per-day', 'waste-per-day',
     'waste-by-kind', 'cost-by-project-type', 'tokens-by-model',

@@ -2,12 +2,13 @@
  * Errors: how many, of what kind, in which phase; error groups with their
  * states, impact and resolution. Messages are log text and stay text.
  */
-import type { ErrorGroup, MetricStat } from '../../agent/api/types';
+import type { Correlation, ErrorGroup, ErrorGroupDetail, MetricStat } from '../../agent/api/types';
+import type { DashboardState } from '../../src/dashboard/protocol';
 import { PHASES } from '../../agent/ingest/events';
 import { formatCount, formatDuration, formatUsd } from '../data/format';
-import { errorImpact, groupStates, ranked, statValue, timeToResolve } from '../data/metrics';
+import { correlationBars, errorImpact, frequencyPoints, groupStates, ranked, statValue, timeToResolve, trendSeries } from '../data/metrics';
 import { formatTimestamp } from '../data/time';
-import { AXIS, barChart, drawSeries, timeChart } from './draw';
+import { AXIS, barChart, drawSeries, rolesFor, timeChart } from './draw';
 import { Dashboard, el, grid, section, TableCard, Tiles, type PanelContext } from './kit';
 
 const CATEGORIES = ['validation', 'generation', 'deployment', 'system'];
@@ -15,9 +16,20 @@ const SEVERITIES = ['critical', 'error', 'warning', 'info'];
 /** Long messages are cut here; the whole one is in the Errors view and the run's log. */
 const MESSAGE_CHARS = 300;
 
+type DetailKey = 'state' | 'errors' | 'runsFailed' | 'runsAffected' | 'users' | 'wasted' | 'resolve' | 'reopened';
+
+interface CorrelationRow {
+  dimension: string;
+  value: string;
+  withGroup: string;
+  overall: string;
+  lift: string;
+}
+
 type TileKey = 'errors' | 'groups' | 'fresh' | 'runsFailed' | 'runsAffected' | 'users' | 'wasted' | 'resolve' | 'reopened';
 
 interface GroupRow {
+  fingerprint: string;
   status: string;
   severity: string;
   category: string;
@@ -48,7 +60,29 @@ export class ErrorsDashboard extends Dashboard {
   private readonly bySeverity = this.chart(timeChart('errors-by-severity', 'Errors by severity', 'bar', AXIS.count, true));
   private readonly byPhase = this.chart(barChart('errors-by-phase', 'Errors by phase', AXIS.count));
   private readonly states = this.chart(barChart('group-states', 'Error groups by state', AXIS.count));
-  private readonly groups = new TableCard<GroupRow>('error-groups', 'Error groups', [
+  private readonly trends = this.chart(timeChart('group-trends', 'Top error groups over time', 'line', AXIS.count));
+  private readonly frequency = this.chart(timeChart('group-frequency', 'This group over time', 'bar', AXIS.count));
+  private readonly correlations = this.chart(barChart('group-correlations', 'Comes with this group more than usual', AXIS.percent, { horizontal: true }));
+  private readonly detailTitle = el('p', 'group-title');
+  private readonly detail = new Tiles<DetailKey>([
+    { key: 'state', label: 'State' },
+    { key: 'errors', label: 'Errors in range', tone: 'bad' },
+    { key: 'runsFailed', label: 'Runs failed' },
+    { key: 'runsAffected', label: 'Runs affected' },
+    { key: 'users', label: 'Users affected' },
+    { key: 'wasted', label: 'Cost wasted' },
+    { key: 'resolve', label: 'Time to resolve' },
+    { key: 'reopened', label: 'Reopened' },
+  ]);
+  private readonly correlationTable = new TableCard<CorrelationRow>('group-correlation-table', 'Correlations', [
+    { key: 'dimension', title: 'Dimension', width: '14ch' },
+    { key: 'value', title: 'Value', width: 'minmax(14ch, 1fr)' },
+    { key: 'withGroup', title: 'With the group', width: '22ch' },
+    { key: 'overall', title: 'Overall', width: '10ch' },
+    { key: 'lift', title: 'Lift', width: '8ch' },
+  ]);
+  private group: string | undefined;
+  private readonly groups = new TableCard<GroupRow>('error-groups', 'Error groups (click one for its details)', [
     { key: 'status', title: 'State', width: '11ch' },
     { key: 'severity', title: 'Severity', width: '10ch' },
     { key: 'category', title: 'Category', width: '12ch' },
@@ -60,21 +94,15 @@ export class ErrorsDashboard extends Dashboard {
     { key: 'lastSeen', title: 'Last seen', width: '17ch' },
     { key: 'reopened', title: 'Reopened', width: '10ch' },
     { key: 'timeToResolve', title: 'Resolved in', width: '12ch' },
-  ]);
+  ], (row) => this.select(row.fingerprint));
 
   constructor() {
     super();
-    const correlations = el('section', 'card placeholder');
-    correlations.dataset.placeholder = 'correlations';
-    correlations.append(
-      el('h3', undefined, 'Correlations and trends per group'),
-      el('p', 'note', 'Which phase, model, template, project type or resource pressure comes with a group more than its base rate, and each group over time: these need the agent’s error-pattern endpoints, which this agent does not serve yet.'),
-    );
     this.element.append(
       this.tiles.element,
-      section('Frequency', grid(this.cards)),
+      section('Frequency', grid([this.byCategory, this.bySeverity, this.byPhase, this.states, this.trends])),
       section('Groups', this.groups.element),
-      section('Patterns', correlations),
+      section('Group', this.detailTitle, this.detail.element, grid([this.frequency, this.correlations]), this.correlationTable.element),
     );
     const live = ['errors' as const];
     this.panels.add('tiles', { path: '/stat', query: { q: 'genmon_errors_total:increase,genmon_cost_wasted_usd:sum' }, live: ['errors', 'runs'] }, [this.tiles], (s) => this.drawTiles(s));
@@ -92,11 +120,29 @@ export class ErrorsDashboard extends Dashboard {
       this.byPhase.setData(rows.map((r) => r.key), [rows.map((r) => r.value || null)], [{ label: 'errors', role: 'red' }]);
     });
     this.panels.add('groups', { path: '/errors/groups', query: { limit: 500 }, live }, [this.states, this.groups], (g, ctx) => this.drawGroups(g, ctx));
+    this.panels.add('trend', { path: '/errors/trend', query: { limit: 6, buckets: 48 }, live }, [this.trends], (t) => {
+      const shaped = trendSeries(t);
+      this.trends.setData(shaped.data, shaped.min, shaped.max, rolesFor(shaped.names));
+    });
+    this.panels.add(
+      'group',
+      () => (this.group ? { path: '/errors/groups/:fingerprint', query: { buckets: 48 }, params: { fingerprint: this.group }, live } : null),
+      [this.detail, this.frequency, this.correlations, this.correlationTable],
+      (d) => this.drawDetail(d),
+    );
   }
 
   private drawTiles(stats: MetricStat[]): void {
     this.tiles.set('errors', formatCount(statValue(stats, 'genmon_errors_total')));
     this.tiles.set('wasted', formatUsd(statValue(stats, 'genmon_cost_wasted_usd')));
+  }
+
+  setState(state: DashboardState): void {
+    this.group = state.group;
+  }
+
+  private select(fingerprint: string): void {
+    if (fingerprint !== this.group) this.onChange({ group: fingerprint });
   }
 
   private drawGroups(all: ErrorGroup[], ctx: PanelContext): void {
@@ -117,6 +163,7 @@ export class ErrorsDashboard extends Dashboard {
         .sort((a, b) => b.countInRange - a.countInRange || b.lastSeen - a.lastSeen)
         .slice(0, 50)
         .map((g) => ({
+          fingerprint: g.fingerprint,
           status: g.status,
           severity: g.severity,
           category: g.category,
@@ -130,7 +177,42 @@ export class ErrorsDashboard extends Dashboard {
           timeToResolve: formatDuration(timeToResolve(g)),
         })),
     );
+    // Details follow the busiest group until the user picks one that is still in the range.
+    const top = [...groups].sort((a, b) => b.countInRange - a.countInRange || b.lastSeen - a.lastSeen)[0];
+    if (top && !groups.some((g) => g.fingerprint === this.group)) this.select(top.fingerprint);
   }
+
+  private drawDetail(d: ErrorGroupDetail): void {
+    const message = d.group.message.length > MESSAGE_CHARS ? `${d.group.message.slice(0, MESSAGE_CHARS)}…` : d.group.message;
+    this.detailTitle.textContent = `${d.group.severity} · ${d.group.category} · ${message}`;
+    this.detail.set('state', d.resolution.status);
+    this.detail.set('errors', formatCount(d.impact.errors));
+    this.detail.set('runsFailed', formatCount(d.impact.runsFailed));
+    this.detail.set('runsAffected', formatCount(d.impact.runsAffected));
+    this.detail.set('users', formatCount(d.impact.usersAffected));
+    this.detail.set('wasted', formatUsd(d.impact.costWastedUsd));
+    this.detail.set('resolve', formatDuration(d.resolution.timeToResolveMs), d.resolution.resolvedAt ? `resolved ${formatTimestamp(d.resolution.resolvedAt)}` : 'not resolved yet');
+    this.detail.set('reopened', formatCount(d.resolution.reopenCount));
+    this.frequency.setData([frequencyPoints(d.frequency)], d.frequency.from, d.frequency.to, [{ label: 'errors', role: 'red' }]);
+    const bars = correlationBars(d.correlations);
+    this.correlations.setData(bars.labels, [bars.group, bars.base], [{ label: 'with this group', role: 'red' }, { label: 'overall', role: 'blue' }]);
+    this.correlations.setNote(bars.labels.length ? '' : 'nothing comes with it more than its base rate');
+    this.correlationTable.setRows([...d.correlations].sort(byLift).slice(0, 20).map(correlationRow));
+  }
+}
+
+function byLift(a: Correlation, b: Correlation): number {
+  return (b.lift ?? -Infinity) - (a.lift ?? -Infinity) || b.groupCount - a.groupCount;
+}
+
+function correlationRow(c: Correlation): CorrelationRow {
+  return {
+    dimension: c.dimension === 'projectType' ? 'project type' : c.dimension === 'resourcePressure' ? 'resources' : c.dimension,
+    value: c.value,
+    withGroup: `${Math.round(c.groupRate * 100)} % (${formatCount(c.groupCount)} of ${formatCount(c.groupTotal)})`,
+    overall: `${Math.round(c.baseRate * 100)} %`,
+    lift: c.lift === null ? '–' : `×${c.lift.toFixed(1)}`,
+  };
 }
 
 function order(list: readonly string[], key: string): number {

@@ -3,7 +3,7 @@
  * its answer is drawn), chart cards, stat tiles and top-N tables. Every
  * string from the agent reaches the DOM as text.
  */
-import type { DashboardTab, Filters, PanelPath, PanelRequestOf, PanelRequests, PanelResponse, PanelResult } from '../../src/dashboard/protocol';
+import type { DashboardState, DashboardTab, Filters, PanelPath, PanelRequestOf, PanelRequests, PanelResponse, PanelResult } from '../../src/dashboard/protocol';
 import type { ChartCard } from '../chart-kit';
 import type { Changes, DashboardModel } from '../data/live';
 import { dataGrid, type Column, type Grid } from '../ui';
@@ -21,7 +21,8 @@ export interface Target {
 }
 
 interface Binding {
-  request: PanelRequestOf<PanelPath>;
+  /** Null while the panel has nothing to ask (e.g. no error group picked yet). */
+  request: () => PanelRequestOf<PanelPath> | null;
   targets: readonly Target[];
   draw(data: unknown, ctx: PanelContext): void;
 }
@@ -30,12 +31,23 @@ interface Binding {
 export class Panels {
   private readonly bindings = new Map<string, Binding>();
 
-  add<P extends PanelPath>(id: string, request: PanelRequestOf<P>, targets: readonly Target[], draw: (data: PanelResponse<P>, ctx: PanelContext) => void): void {
-    this.bindings.set(id, { request: request as PanelRequestOf<PanelPath>, targets, draw: draw as Binding['draw'] });
+  add<P extends PanelPath>(
+    id: string,
+    request: PanelRequestOf<P> | (() => PanelRequestOf<P> | null),
+    targets: readonly Target[],
+    draw: (data: PanelResponse<P>, ctx: PanelContext) => void,
+  ): void {
+    const ask = typeof request === 'function' ? request : () => request;
+    this.bindings.set(id, { request: ask as Binding['request'], targets, draw: draw as Binding['draw'] });
   }
 
   requests(): PanelRequests {
-    return Object.fromEntries([...this.bindings].map(([id, b]) => [id, b.request])) as PanelRequests;
+    const out: PanelRequests = {};
+    for (const [id, b] of this.bindings) {
+      const r = b.request();
+      if (r) out[id] = r as PanelRequests[string];
+    }
+    return out;
   }
 
   apply(results: Record<string, PanelResult>, ctx: PanelContext): void {
@@ -68,6 +80,11 @@ export abstract class Dashboard {
   protected readonly panels = new Panels();
   /** The view's filters, for what a dashboard narrows itself (the live newest runs). */
   filters: Filters = {};
+  /** Set by the view: a dashboard changes the view's state (a picked error group) through it. */
+  onChange: (patch: Partial<DashboardState>) => void = () => undefined;
+
+  /** The view's state changed (before the host is asked for the new requests). */
+  setState(_state: DashboardState): void {}
 
   requests(): PanelRequests {
     return this.panels.requests();

@@ -3,7 +3,7 @@
  * shaped into what the charts and tables draw. Pure, so every chart's data
  * is tested without a browser.
  */
-import type { CostBreakdown, ErrorGroup, ErrorGroupStatus, FunnelResult, HistogramResult, MetricLabel, MetricQueryResult, MetricStat } from '../../agent/api/types';
+import type { Correlation, CostBreakdown, ErrorGroup, ErrorGroupStatus, ErrorTrend, FrequencySeries, FunnelResult, HistogramResult, MetricLabel, MetricQueryResult, MetricStat } from '../../agent/api/types';
 import type { Point } from '../chart-kit';
 
 /** From the metric's unit to what the chart axis uses: durations in ms, ratios in percent. */
@@ -230,3 +230,40 @@ export function errorImpact(groups: readonly ErrorGroup[]): ErrorImpact {
     reopened: inRange.filter((g) => g.reopenCount > 0).length,
   };
 }
+
+/** Per-group counts over the range (`/errors/trend`) as one line per group, named by its message. */
+export function trendSeries(trend: ErrorTrend, nameChars = 40): TimeSeries {
+  const half = trend.bucketMs / 2;
+  return {
+    names: trend.groups.map((g) => (g.message.length > nameChars ? `${g.message.slice(0, nameChars - 1)}…` : g.message)),
+    data: trend.groups.map((g) => g.counts.map((n, i): Point => ({ x: trend.from + i * trend.bucketMs + half, y: n }))),
+    min: trend.from,
+    max: trend.to,
+  };
+}
+
+/** A group's frequency over the range as bars, empty buckets not drawn. */
+export function frequencyPoints(f: FrequencySeries): Point[] {
+  return f.counts.map((n, i) => ({ x: f.from + (i + 0.5) * f.bucketMs, y: n || null }));
+}
+
+export interface CorrelationBars {
+  labels: string[];
+  /** Share of the group's runs (errors, for phases) with the value, percent. */
+  group: number[];
+  /** Share of all runs (all errors) with it, percent. */
+  base: number[];
+}
+
+/** What comes with a group more than its base rate (lift above 1), the strongest first. */
+export function correlationBars(correlations: readonly Correlation[], limit = 8): CorrelationBars {
+  const above = correlations.filter((c) => c.lift !== null && c.lift > 1 && c.groupCount > 0).sort((a, b) => (b.lift ?? 0) - (a.lift ?? 0) || b.groupCount - a.groupCount);
+  const top = above.slice(0, limit);
+  return {
+    labels: top.map((c) => `${DIMENSION_NAMES[c.dimension] ?? c.dimension}: ${c.value}`),
+    group: top.map((c) => c.groupRate * 100),
+    base: top.map((c) => c.baseRate * 100),
+  };
+}
+
+const DIMENSION_NAMES: Record<string, string> = { phase: 'phase', model: 'model', template: 'template', projectType: 'project type', resourcePressure: 'resources' };

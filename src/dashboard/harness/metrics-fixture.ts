@@ -6,7 +6,7 @@
  * for the harness: the real panel never sees these.
  */
 import type {
-  CostBreakdown, ErrorGroup, FunnelResult, HistogramResult, MetricFilters, MetricLabel, MetricQueryResult, MetricStat, RunSummary,
+  Correlation, CostBreakdown, ErrorGroup, ErrorGroupDetail, ErrorTrend, FunnelResult, HistogramResult, MetricFilters, MetricLabel, MetricQueryResult, MetricStat, RunSummary,
 } from '../../../agent/api/types';
 import { JOURNEY_STEPS } from '../../../agent/api/types';
 import { PHASES } from '../../../agent/ingest/events';
@@ -76,6 +76,10 @@ export class MetricsFixture {
         return labelValues(params.name, this.fixture.runs);
       case '/errors/groups':
         return this.errorGroups(from, to);
+      case '/errors/trend':
+        return this.trend(from, to, Number(q.buckets ?? 48), Number(q.limit ?? 10));
+      case '/errors/groups/:fingerprint':
+        return this.groupDetail(params.fingerprint, from, to, Number(q.buckets ?? 48));
       default:
         return undefined;
     }
@@ -158,6 +162,46 @@ export class MetricsFixture {
               });
         return { labels, ...summarize(values) };
       }),
+    };
+  }
+
+  /** Each group's errors spread over the range, busier where the fixture's runs are. */
+  private counts(group: ErrorGroup, from: number, to: number, buckets: number): number[] {
+    const width = (to - from) / buckets;
+    const runs = this.fixture.runs.filter((r) => r.startedAt >= from && r.startedAt < to);
+    return Array.from({ length: buckets }, (_, i) => {
+      const inBucket = runs.filter((r) => r.startedAt >= from + i * width && r.startedAt < from + (i + 1) * width).length;
+      return Math.round((inBucket * group.countInRange) / Math.max(1, runs.length) * (0.5 + hash(`${group.fingerprint}${i}`)));
+    });
+  }
+
+  private trend(from: number, to: number, buckets: number, limit: number): ErrorTrend {
+    const groups = this.errorGroups(from, to).slice(0, limit);
+    return {
+      from, to, bucketMs: (to - from) / buckets,
+      groups: groups.map((g) => ({ fingerprint: g.fingerprint, category: g.category, message: g.message, status: g.status, phases: g.phases, total: g.countInRange, counts: this.counts(g, from, to, buckets) })),
+    };
+  }
+
+  private groupDetail(fingerprint: string, from: number, to: number, buckets: number): ErrorGroupDetail {
+    const group = this.errorGroups(from, to).find((g) => g.fingerprint === fingerprint);
+    if (!group) throw new Error('no error group with that fingerprint');
+    const correlation = (dimension: Correlation['dimension'], value: string, groupRate: number, baseRate: number): Correlation => ({
+      dimension, value, groupCount: Math.round(groupRate * group.runsAffected), groupTotal: group.runsAffected, groupRate,
+      baseCount: Math.round(baseRate * 1000), baseTotal: 1000, baseRate, lift: baseRate ? groupRate / baseRate : null,
+    });
+    return {
+      group, from, to,
+      frequency: { from, to, bucketMs: (to - from) / buckets, counts: this.counts(group, from, to, buckets) },
+      correlations: [
+        correlation('phase', group.phases[0] ?? 'codegen', 0.8, 0.3),
+        correlation('model', group.models[0] ?? MODELS[0], 0.55, 0.25),
+        correlation('projectType', 'web', 0.5, 0.6),
+        correlation('resourcePressure', 'memory above 90 %', 0.2, 0.05),
+      ],
+      impact: { errors: group.countInRange, runsAffected: group.runsAffected, runsFailed: Math.round(group.runsAffected * 0.6), usersAffected: group.usersAffected, costWastedUsd: group.runsAffected * 0.3 },
+      resolution: { status: group.status, firstSeen: group.firstSeen, resolvedAt: group.resolvedAt, timeToResolveMs: group.resolvedAt === null ? null : group.resolvedAt - group.firstSeen, reopenCount: group.reopenCount },
+      recent: [],
     };
   }
 

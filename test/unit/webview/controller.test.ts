@@ -78,7 +78,8 @@ class FakeSource implements DashboardSource {
       case '/funnel':
       case '/cost':
       case '/errors/groups':
-        this.panelCalls.push({ path, query: { ...query } });
+      case '/errors/groups/:fingerprint':
+        this.panelCalls.push({ path, query: { ...query, ...params } });
         return { answer: path };
       case '/labels/:name':
         return this.labels[params!.name];
@@ -312,13 +313,20 @@ test('a new tab or filter refetches the panels only; an answer for a view alread
 
 test('requests for endpoints a panel may not use, and malformed filters, are dropped', async () => {
   const { controller, posted, source } = setup();
-  const hostile = { ...REQUESTS, bad: { path: '/runs/:id', query: {}, live: ['runs'] }, odd: { path: '/stat', query: { q: { nested: 1 } }, live: ['nope'] } } as unknown as PanelRequests;
+  const hostile = {
+    ...REQUESTS,
+    bad: { path: '/runs/:id', query: {}, live: ['runs'] },
+    odd: { path: '/stat', query: { q: { nested: 1 } }, live: ['nope'] },
+    noParam: { path: '/errors/groups/:fingerprint', query: {}, live: [] },
+    group: { path: '/errors/groups/:fingerprint', query: {}, params: { fingerprint: 'abc', extra: 'x' }, live: ['errors'] },
+  } as unknown as PanelRequests;
   controller.receive(ready(null, hostile, { filters: { model: 42, user: '' } as never }));
   await tick();
   const [panels] = panelMessages(posted);
-  assert.deepEqual(Object.keys(panels.results).sort(), ['api', 'disk', 'groups', 'odd', 'rate']);
+  assert.deepEqual(Object.keys(panels.results).sort(), ['api', 'disk', 'group', 'groups', 'odd', 'rate']);
   assert.deepEqual(panels.filters, {});
   assert.deepEqual(source.panelCalls.find((c) => c.path === '/stat')!.query, { from: panels.from, to: panels.to });
+  assert.deepEqual(source.panelCalls.find((c) => c.path === '/errors/groups/:fingerprint')!.query, { from: panels.from, to: panels.to, fingerprint: 'abc' }, 'only the path\'s own parts are sent');
 });
 
 test('pushes refetch only the panels they make stale, throttled: runs after the debounce, machine figures on their slow beat', async () => {

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { CostBreakdown, ErrorGroup, FunnelResult, HistogramResult, MetricQueryResult } from '../../../agent/api/types';
+import type { Correlation, CostBreakdown, ErrorGroup, FunnelResult, HistogramResult, MetricQueryResult } from '../../../agent/api/types';
 import {
-  costRanking, costStack, errorImpact, funnelBars, groupStates, histogramBars, percentiles, ranked, seriesFor, seriesName, statValue, stepTimes, timeSeries, timeToResolve, toMs, toPercent,
+  correlationBars, costRanking, costStack, errorImpact, frequencyPoints, trendSeries, funnelBars, groupStates, histogramBars, percentiles, ranked, seriesFor, seriesName, statValue, stepTimes, timeSeries, timeToResolve, toMs, toPercent,
 } from '../../../webview/data/metrics';
 import { formatCompact, formatUnit, formatUsd } from '../../../webview/data/format';
 
@@ -158,4 +158,20 @@ test('money, compact counts and registry units read as people write them', () =>
   assert.equal(formatUnit(3, '1'), '3');
   assert.equal(formatUnit(87.25, 'score'), '87.3');
   assert.equal(formatUnit(null, 'usd'), '–');
+});
+
+test('group trends: a line per group named by its message, points in the middle of each bucket; a group\'s frequency drops empty buckets', () => {
+  const t = trendSeries({ from: 0, to: 40, bucketMs: 10, groups: [{ fingerprint: 'a', category: 'system', message: 'x'.repeat(50), status: 'new', phases: [], total: 3, counts: [1, 0, 2, 0] }] }, 10);
+  assert.deepEqual(t.names, ['xxxxxxxxx…']);
+  assert.deepEqual(t.data[0].map((p) => p.x), [5, 15, 25, 35]);
+  assert.deepEqual(t.data[0].map((p) => p.y), [1, 0, 2, 0]);
+  assert.deepEqual(frequencyPoints({ from: 100, to: 120, bucketMs: 10, counts: [0, 4] }), [{ x: 105, y: null }, { x: 115, y: 4 }]);
+});
+
+test('correlations: only what comes with the group above its base rate, strongest first, as percent', () => {
+  const c = (dimension: Correlation['dimension'], value: string, groupRate: number, baseRate: number, groupCount = 1): Correlation => ({
+    dimension, value, groupCount, groupTotal: 10, groupRate, baseCount: 1, baseTotal: 10, baseRate, lift: baseRate ? groupRate / baseRate : null,
+  });
+  const bars = correlationBars([c('phase', 'codegen', 0.8, 0.4), c('model', 'gpt-4o', 0.2, 0.4), c('projectType', 'spa', 0.5, 0.1), c('template', 'next', 0.1, 0.05, 0), c('resourcePressure', 'cpu', 1, 0)]);
+  assert.deepEqual(bars, { labels: ['project type: spa', 'phase: codegen'], group: [50, 80], base: [10, 40] });
 });
