@@ -126,26 +126,42 @@ for (const theme of ['dark', 'light'] as const) {
   });
 }
 
-test('the model filter, filled from the agent, narrows what every filtered chart draws; All brings it back', async () => {
+/** Picks `value` (the first real one when absent) in the filter dropdown like a user; returns it. */
+async function pickFilter(page: Page, key: string, value?: string): Promise<string> {
+  const dropdown = `vscode-dropdown[data-filter="${key}"]`;
+  const values = await eventually(async () => {
+    const v = await page.$$eval(`${dropdown} vscode-option`, (options) => options.map((o) => o.getAttribute('value') ?? ''));
+    return v.length > 2 ? v : null;
+  }, `${key} values in the filter`, 20_000);
+  const chosen = value ?? values.find((v) => v !== '')!;
+  await page.click(dropdown);
+  await page.click(`${dropdown} vscode-option[value="${chosen}"]`);
+  await eventually(async () => ((await view(page))?.filters[key] ?? '') === chosen, `the ${key} filter applied`, 10_000);
+  return chosen;
+}
+
+/** Waits until `pick(totals)` is above 0 and below `before`. */
+const narrowed = (page: Page, pick: (t: Counts) => number, before: number, what: string) =>
+  eventually(async () => {
+    const t = await totals(page);
+    return pick(t) > 0 && pick(t) < before ? t : null;
+  }, what, 20_000);
+
+test('the filters, filled from the agent, narrow what is drawn, and "All" brings everything back', async () => {
   const { page } = await openDashboard('dark');
   await showTab(page, 'overview');
   const before = await totals(page);
-  const dropdown = 'vscode-dropdown[data-filter="model"]';
-  const models = await eventually(async () => {
-    const values = await page.$$eval(`${dropdown} vscode-option`, (options) => options.map((o) => o.getAttribute('value') ?? ''));
-    return values.length > 2 ? values.filter((v) => v !== '') : null;
-  }, 'model values in the filter', 20_000);
-  await page.click(dropdown);
-  await page.click(`${dropdown} vscode-option[value="${models[0]}"]`);
-  await eventually(async () => (await view(page))?.filters.model === models[0], 'the filter applied', 10_000);
-  const narrowed = await eventually(async () => {
-    const t = await totals(page);
-    return t.attempts > 0 && t.attempts < before.attempts ? t : null;
-  }, 'fewer runs drawn under the filter', 20_000);
-  assert.ok(narrowed['duration-histogram'] < before['duration-histogram'], 'the duration histogram counts fewer runs');
-  await page.click(dropdown);
-  await page.click(`${dropdown} vscode-option[value=""]`);
+  await pickFilter(page, 'project_type');
+  const t = await narrowed(page, (x) => x.attempts, before.attempts, 'fewer runs by outcome under a project type');
+  assert.ok(t['duration-histogram'] < before['duration-histogram'], 'the duration histogram counts fewer runs');
+  assert.ok(t.funnel < before.funnel, 'the funnel holds fewer runs');
+  await pickFilter(page, 'project_type', '');
   await eventually(async () => (await totals(page)).attempts === before.attempts, 'the unfiltered figures again', 20_000);
+
+  await showTab(page, 'usage');
+  const cost = await totals(page);
+  await pickFilter(page, 'model');
+  await narrowed(page, (x) => x['cost-per-day'], cost['cost-per-day'], 'less cost per day under one model');
   await page.close();
 });
 
@@ -171,7 +187,8 @@ test('new runs show up live, without a reload', async () => {
   const { page } = await openDashboard('dark', '1h');
   await showTab(page, 'overview');
   const before = (await totals(page)).attempts;
-  const ts = Date.now();
+  // Ended a moment ago, so the runs are inside the range the dashboard asks for.
+  const ts = Date.now() - 10_000;
   let lines = '';
   for (let i = 0; i < 3; i++) {
     lines += line({ run_id: `live-${i}`, type: 'run.started', app: 'live', ts }) + line({ run_id: `live-${i}`, type: 'run.ended', status: 'success', duration_ms: 9000, ts: ts + 9000 });

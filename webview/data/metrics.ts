@@ -42,13 +42,19 @@ export interface TimeSeries {
  * nulls kept as gaps. `limit` keeps the series with the largest totals.
  */
 export function timeSeries(result: MetricQueryResult, scale: Scale = asIs, opts: { order?: readonly string[]; limit?: number; fallback?: string } = {}): TimeSeries {
-  let series = result.series.map((s) => ({ name: seriesName(s.labels, opts.fallback), points: s.points, total: s.points.reduce((n, [, v]) => n + (v ?? 0), 0) }));
+  let series = result.series.map((s) => ({ name: seriesName(s.labels, opts.fallback), points: s.points, total: s.points.reduce((n, p) => n + (p?.[1] ?? 0), 0) }));
   if (opts.limit !== undefined && series.length > opts.limit) series = [...series].sort((a, b) => b.total - a.total).slice(0, opts.limit);
   series.sort((a, b) => byOrder(opts.order ?? [])(a.name, b.name));
   const half = result.step / 2;
+  // Points are one per step from the step-aligned start of the range; an agent may send a bare null for a step with nothing in it.
+  const first = Math.floor(result.from / result.step) * result.step;
+  const point = (p: [number, number | null] | null, i: number): Point => {
+    const v = p?.[1] ?? null;
+    return { x: (p?.[0] ?? first + i * result.step) + half, y: v === null || !Number.isFinite(v) ? null : scale(v) };
+  };
   return {
     names: series.map((s) => s.name),
-    data: series.map((s) => s.points.map(([ts, v]): Point => ({ x: ts + half, y: v === null || !Number.isFinite(v) ? null : scale(v) }))),
+    data: series.map((s) => (s.points as ([number, number | null] | null)[]).map(point)),
     min: result.from,
     max: result.to,
   };

@@ -23,6 +23,11 @@ test('timeSeries: a line per series at the middle of each step, nulls as gaps, n
   assert.equal(t.max, 300);
 });
 
+test('timeSeries: a step sent as a bare null is a gap at its place', () => {
+  const t = timeSeries({ ...query([{ labels: {}, points: [null, [100, 2], null] as never }]), from: 30 });
+  assert.deepEqual(t.data[0], [{ x: 50, y: null }, { x: 150, y: 2 }, { x: 250, y: null }]);
+});
+
 test('timeSeries: scales values, names a series without labels by the fallback, keeps the largest series under a limit', () => {
   const ratio = timeSeries(query([{ labels: {}, points: [[0, 0.25]] }]), toPercent, { fallback: 'success rate' });
   assert.deepEqual(ratio.names, ['success rate']);
