@@ -17,12 +17,15 @@ import type { AlertRule, PipelineSettings } from './alerts/rules-file';
 import { parseRulesFile } from './alerts/rules-file';
 import { AlertService } from './alerts/service';
 import { acquireLock } from './lock';
+import { startProcessing } from './ingest/processing';
+import { registerOtlp } from './otlp';
 import { createSampler } from './sampler';
 import { Queries } from './store/queries';
 import { SCHEMA_VERSION } from './store/schema';
 import { Store } from './store/store';
 import { Tailer } from './tailer/tailer';
 import { startDemoGenerator } from './demo';
+import { startMetrics } from './metrics/service';
 
 export const VERSION = '0.1.0';
 
@@ -100,6 +103,9 @@ export async function startAgent(config: AgentConfig, log: (message: string) => 
         if (group) server.push({ type: 'errorGroup', group });
       },
     });
+    registerOtlp(server, store, config.otlp, log);
+    const metrics = await startMetrics({ store, server, config, log });
+    cleanups.push(() => metrics.stop());
     const url = await server.listen();
     cleanups.push(() => server.close());
     store.onPush((message) => {
@@ -129,6 +135,10 @@ export async function startAgent(config: AgentConfig, log: (message: string) => 
       cleanups.push(() => unwatchFile(rulesFile));
     }
 
+    // Before any source commits lines: they must meet the rules now in force.
+    const processing = await startProcessing({ config: config.processing, webhookUrl: config.webhookUrl, cwd: process.cwd(), version: VERSION, store, server, log });
+    cleanups.push(() => processing.stop());
+
     const tailer = new Tailer({ dirs: config.logDirs, store, log });
     await tailer.start();
     cleanups.push(() => tailer.stop());
@@ -153,6 +163,7 @@ export async function startAgent(config: AgentConfig, log: (message: string) => 
         onSample: (sample) => {
           latestSample = sample;
           server.push({ type: 'sample', sample });
+          processing.sample(sample);
           pending.push(sample);
           if (pending.length * config.intervalMs >= SAMPLE_BATCH_MS) void flush();
         },

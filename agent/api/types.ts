@@ -21,7 +21,8 @@ export interface DiscoveryFile {
   startedAt: number;
 }
 
-export type RunStatus = RunOutcome | 'running';
+/** `abandoned`: no run.ended within the abandonment timeout (default 30 min), or a run.abandoned event. */
+export type RunStatus = RunOutcome | 'running' | 'abandoned';
 
 export interface RunSummary {
   runId: string;
@@ -96,6 +97,8 @@ export interface RunDetail {
   quality: QualityRecord[];
   feedback: FeedbackRecord[];
   modifications: number;
+  /** Fields of the run's start beyond the format's own: enrichment (host, git...), OpenTelemetry resource attributes. */
+  attributes?: Record<string, unknown>;
 }
 
 export interface Percentiles {
@@ -137,6 +140,13 @@ export interface Sample {
   netTxBytes: number;
   netRxErrors: number;
   netTxErrors: number;
+  /** Packets dropped per second (Linux), when the sampler reads them. */
+  netRxDropped?: number;
+  netTxDropped?: number;
+  /** Established TCP connections, when the sampler reads them. */
+  tcpConnections?: number;
+  /** Average time per disk operation over the interval, ms; null when there was no I/O. */
+  diskIoLatencyMs?: number | null;
 }
 
 export interface MountUsage {
@@ -167,6 +177,8 @@ export interface Summary {
   failures: number;
   partials: number;
   running: number;
+  /** Runs started in the range that were abandoned (absent from older agents). */
+  abandoned?: number;
   /** successes / (successes + failures + partials), null when none ended. */
   successRate: number | null;
   phases: PhaseStats['phases'];
@@ -282,6 +294,9 @@ export interface Endpoints extends AlertEndpoints {
   '/samples': { query: { from?: number; to?: number; maxPoints?: number }; response: Sample[] };
   '/ingest': { query: Record<string, never>; response: IngestStatus };
   '/report': { query: { from?: number; to?: number }; response: { markdown: string } };
+  '/otlp': { query: Record<string, never>; response: OtlpStatus };
+  '/otlp/metrics': { query: { from?: number; to?: number; name?: string; limit?: number }; response: OtlpMetricPoint[] };
+  '/processing': { query: Record<string, never>; response: ProcessingStatus };
 }
 
 /** POST endpoints: JSON body in, JSON out. */
@@ -354,7 +369,7 @@ export interface MetricFilters {
  */
 export type MetricAgg = 'increase' | 'rate' | 'avg' | 'min' | 'max' | 'last' | 'sum' | 'count' | 'p50' | 'p90' | 'p95' | 'p99';
 
-export type StorageTier = 'raw' | '1m' | '1h' | 'facts';
+export type StorageTier = 'raw' | '1m' | '1h' | '1d' | 'facts';
 
 export interface MetricSeries {
   labels: Partial<Record<MetricLabel, string>>;
@@ -370,6 +385,8 @@ export interface MetricQueryResult {
   agg: MetricAgg;
   tier: StorageTier;
   series: MetricSeries[];
+  /** Filters this metric cannot take (a user filter on machine figures, say), so the answer is unfiltered by them. */
+  ignoredFilters?: string[];
 }
 
 /** One figure over a whole range: `/stat?q=name[:agg],…` answers each `name:agg`. */
@@ -379,6 +396,8 @@ export interface MetricStat {
   value: number | null;
   /** Values per label value when `by` was given. */
   by?: { labels: Partial<Record<MetricLabel, string>>; value: number | null }[];
+  /** Filters this metric cannot take, so the value is unfiltered by them. */
+  ignoredFilters?: string[];
 }
 
 export interface HistogramBucket {
@@ -447,4 +466,66 @@ export interface MetricEndpoints {
   '/funnel': { query: MetricFilters & { from?: number; to?: number }; response: FunnelResult };
   '/cost': { query: MetricFilters & { from?: number; to?: number; by?: CostBreakdown['by'] }; response: CostBreakdown };
   '/labels/:name': { query: { from?: number; to?: number }; response: string[] };
+}
+
+// ---------------------------------------------------------------------------
+// OpenTelemetry intake (`POST /v1/traces`, `/v1/logs`, `/v1/metrics`) and processing rules.
+
+export type OtlpSignal = 'traces' | 'logs' | 'metrics';
+
+export interface OtlpSignalStatus {
+  requests: number;
+  /** Request bytes after decompression. */
+  bytes: number;
+  /** Events made plus items rejected. */
+  items: number;
+  /** Events stored (before processing rules drop any). */
+  events: number;
+  rejected: number;
+  /** Understood but of no use to Genmon: plain internal spans, logs below WARN. */
+  ignored: number;
+  /** Answered 429 by the rate limit. */
+  refused: number;
+  /** Answered 4xx or 5xx for another reason. */
+  failed: number;
+  lastAt: number | null;
+}
+
+export interface OtlpStatus {
+  paths: Record<OtlpSignal, string>;
+  limits: { maxBodyBytes: number; maxDecodedBytes: number; requestsPerSecond: number; burst: number };
+  signals: Record<OtlpSignal, OtlpSignalStatus>;
+}
+
+/** An OpenTelemetry metric data point as stored (`otel.metric` events). */
+export interface OtlpMetricPoint {
+  ts: number;
+  runId: string;
+  name: string;
+  /** What Genmon reads it as (`api.request.duration`, `model.tokens`...), null for metrics it keeps as they are. */
+  figure: string | null;
+  fields: Record<string, unknown>;
+}
+
+export interface SinkStatus {
+  name: 'otlp' | 'webhook';
+  target: string;
+  sent: number;
+  failed: number;
+  dropped: number;
+  queued: number;
+  lastError: string | null;
+  lastSentAt: number | null;
+}
+
+export interface ProcessingStatus {
+  /** Events dropped by `filter` rules, sampled out, or of a run whose start was dropped. */
+  dropped: number;
+  sampledOut: number;
+  transformed: number;
+  enriched: number;
+  /** The enrichment values in force (host, git branch and commit, workspace, agent version). */
+  facts: Record<string, string>;
+  rules: { transform: number; filter: number; enrich: boolean };
+  sinks: SinkStatus[];
 }

@@ -5,7 +5,7 @@
  */
 import type { SqlValue } from 'sql.js';
 import type { BadLineReason, MountUsage, PushMessage, Sample } from '../api/types';
-import type { KnownEvent } from '../ingest/events';
+import type { EventBase, KnownEvent } from '../ingest/events';
 import { fingerprint, normalizeMessage } from '../derive/fingerprint';
 import { applyAlerting } from './alerting-apply';
 import { parseLine } from '../ingest/parse';
@@ -13,6 +13,11 @@ import type { JournalRecord, SourceRef } from './journal';
 import { RUN_COLUMNS, RUN_FROM, runFromRow, sampleToParams, SAMPLE_COLUMNS } from './rows';
 import { BulkInsert } from './bulk';
 import { packLinesSync } from './pack';
+import { MachineMetrics } from '../metrics/machine';
+import { MetricDeriver } from '../metrics/observe';
+import { parseSettings, type StoreSettings } from '../metrics/settings';
+import { RollupWriter } from '../metrics/rollup';
+import { IngestProcessing } from './processing';
 import type { Statements } from './statements';
 
 /** Examples kept per bad-line reason; the counts go on past it. */
@@ -30,6 +35,8 @@ export interface ApplyResult {
   push: PushMessage[];
   lines: number;
   bad: number;
+  /** Events as stored (after processing rules), when the store collects them for the sinks. */
+  events?: EventBase[];
 }
 
 const NEWLINE = 0x0a;
@@ -62,6 +69,12 @@ class RunCache {
     if (!this.entries.has(runId)) this.entries.set(runId, null);
   }
 
+  /** Known without a database lookup miss being cached. */
+  has(runId: string): boolean {
+    if (this.entries.has(runId)) return true;
+    return this.st.one('SELECT 1 AS x FROM runs WHERE run_id = ?', [runId]) !== undefined;
+  }
+
   known(runId: string): boolean {
     if (this.entries.has(runId)) return true;
     if (!this.st.one('SELECT 1 AS x FROM runs WHERE run_id = ?', [runId])) return false;
@@ -85,8 +98,6 @@ export class Applier {
   /** Rows that nothing reads back while a record is applied: inserted together at its end. */
   private readonly bulk = {
     inferences: new BulkInsert('inferences', ['run_id', 'ts', 'model', 'phase', 'latency_ms', 'queue_ms', 'batch_size', 'input_tokens', 'output_tokens', 'queue_length', 'cost_usd']),
-    apiRequests: new BulkInsert('api_requests', ['run_id', 'ts', 'route', 'method', 'status_code', 'duration_ms', 'in_flight']),
-    dbQueries: new BulkInsert('db_queries', ['run_id', 'ts', 'operation', 'duration_ms', 'pool_in_use', 'pool_size', 'deadlock', 'replication_lag_ms']),
     quality: new BulkInsert('quality', ['run_id', 'ts', 'lint', 'coverage', 'security', 'performance', 'requirements', 'blueprint_accuracy', 'correctness', 'documentation']),
     feedback: new BulkInsert('feedback', ['run_id', 'ts', 'score', 'comment']),
     modifications: new BulkInsert('modifications', ['run_id', 'ts', 'files_changed', 'lines_changed', 'description']),
@@ -108,13 +119,36 @@ export class Applier {
   /** The phase each run was last seen in, written once per run at the end of the record. */
   private readonly currentPhase = new Map<string, string>();
 
+  readonly processing: IngestProcessing;
+  /** API requests and database queries become rollups only; inferences are also kept raw for the run detail. */
+  private readonly rollup = new RollupWriter();
+  private readonly metrics: MetricDeriver;
+  private machine: MachineMetrics;
+  private settings: StoreSettings;
+
   constructor(private readonly st: Statements) {
     this.runs = new RunCache(st);
+    this.processing = new IngestProcessing(st);
+    this.settings = this.loadSettings();
+    this.rollup.retention = this.settings.retention;
+    this.metrics = new MetricDeriver(st, this.rollup, () => this.settings.prices);
+    this.machine = this.loadMachine();
+  }
+
+  private loadSettings(): StoreSettings {
+    const text = this.st.one<{ value: string }>("SELECT value FROM meta WHERE key = 'settings'")?.value;
+    return parseSettings(text ? JSON.parse(text) : null);
+  }
+
+  private loadMachine(): MachineMetrics {
+    const last = this.st.one<{ ts: number | null }>('SELECT MAX(ts) AS ts FROM samples')?.ts;
+    return new MachineMetrics(this.rollup, last === null || last === undefined ? null : Number(last));
   }
 
   private flushDerived(): void {
     this.phaseRows.flush(this.st);
     for (const bulk of Object.values(this.bulk)) bulk.flush(this.st);
+    this.metrics.flush();
     if (this.currentPhase.size > 0) {
       this.st.run(
         `UPDATE runs SET current_phase = j.value ->> 1 FROM json_each(?) AS j WHERE runs.run_id = j.value ->> 0`,
@@ -130,11 +164,16 @@ export class Applier {
     for (const bulk of Object.values(this.bulk)) bulk.clear();
     this.phaseRows.clear();
     this.currentPhase.clear();
+    this.metrics.clear();
+    this.machine = this.loadMachine();
+    this.settings = this.loadSettings();
+    this.rollup.retention = this.settings.retention;
   }
 
   /** `packed` is the body already compressed for the archive, when the caller has it. */
   apply(record: JournalRecord, packed?: Buffer): ApplyResult {
     const h = record.header;
+    this.rollup.at = h.at;
     switch (h.kind) {
       case 'lines':
         return this.applyLines(h.src, h.start, h.end, h.size, h.at, record.body, packed ?? packLinesSync(record.body));
@@ -166,6 +205,26 @@ export class Applier {
         return this.applySamples(JSON.parse(record.body.toString('utf8')) as Sample[]);
       case 'mounts':
         return this.applyMounts(JSON.parse(record.body.toString('utf8')) as MountUsage[]);
+      case 'processing':
+        this.processing.load(record.body.toString('utf8'));
+        return { push: [], lines: 0, bad: 0 };
+      case 'tick': {
+        const abandoned = this.metrics.tick(h.at, h);
+        this.metrics.flush();
+        const push: PushMessage[] = [];
+        for (const runId of abandoned.slice(0, MAX_PUSHED_PER_RECORD)) {
+          const row = this.st.one(`SELECT ${RUN_COLUMNS} FROM ${RUN_FROM} WHERE r.run_id = ?`, [runId]);
+          if (row) push.push({ type: 'run', run: runFromRow(row) });
+        }
+        return { push, lines: 0, bad: 0 };
+      }
+      case 'settings': {
+        const text = record.body.toString('utf8');
+        this.settings = parseSettings(JSON.parse(text));
+        this.rollup.retention = this.settings.retention;
+        this.st.run("INSERT OR REPLACE INTO meta (key, value) VALUES ('settings', ?)", [text]);
+        return { push: [], lines: 0, bad: 0 };
+      }
     }
   }
 
@@ -188,6 +247,8 @@ export class Applier {
     let bad = 0;
     let accepted = 0;
     let pos = 0;
+    const transform = this.processing.transformFor(ref.path);
+    const collected: EventBase[] | undefined = this.processing.collect ? [] : undefined;
     while (pos < body.length) {
       let nl = body.indexOf(NEWLINE, pos);
       if (nl < 0) nl = body.length;
@@ -196,46 +257,54 @@ export class Applier {
       const offset = start + pos;
       pos = nl + 1;
       if (isBlank(line)) continue;
-      const parsed = parseLine(line, { now: at });
+      const parsed = parseLine(line, { now: at, transform });
       if (!parsed.ok) {
         this.bad(parsed.reason, parsed.message, ref.path, offset, excerptOf(line), at);
         bad++;
         continue;
       }
       accepted++;
-      const event = parsed.event;
+      const kept = this.processing.filter(parsed.event, ref.path, parsed.ts);
+      if (kept === null) continue;
       if (!parsed.known) {
+        const event = this.processing.enrich(kept);
         this.st.run('INSERT INTO events (ts, run_id, type, source_id, line, body) VALUES (?, ?, ?, ?, ?, ?)', [
-          parsed.ts, event.run_id, event.type, src.id, lineNo, line.toString('utf8'),
+          parsed.ts, event.run_id, event.type, src.id, lineNo, event === parsed.event && !transform ? line.toString('utf8') : JSON.stringify(event),
         ]);
+        collected?.push(event);
         continue;
       }
-      if (event.type !== 'run.started' && !this.runs.known(event.run_id)) {
-        this.bad('unknown_run', `${event.type} for run "${clip(event.run_id)}" that has no run.started`, ref.path, offset, excerptOf(line), at);
+      if (kept.type !== 'run.started' && !this.runs.known(kept.run_id)) {
+        if (this.processing.droppedRun(kept.run_id)) continue;
+        this.bad('unknown_run', `${kept.type} for run "${clip(kept.run_id)}" that has no run.started`, ref.path, offset, excerptOf(line), at);
         bad++;
         continue;
       }
+      const event = this.processing.enrich(kept);
       this.derive(event as KnownEvent, parsed.ts, src.id, lineNo, touchedRuns, push);
+      collected?.push(event);
     }
     this.flushDerived();
+    this.processing.saveCounts();
     this.st.run(
       'INSERT INTO raw_chunks (source_id, start, end, first_line, lines, accepted, received_at, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
       [src.id, start, end, src.lines + 1, lineNo - src.lines, accepted, at, packed],
     );
     this.st.run('UPDATE sources SET offset = ?, lines = ?, size = ?, updated_at = ? WHERE id = ?', [end, lineNo, size, at, src.id]);
     const lines = lineNo - src.lines;
-    if (touchedRuns.size > MAX_PUSHED_PER_RECORD) return { push: [], lines, bad };
+    if (touchedRuns.size > MAX_PUSHED_PER_RECORD) return { push: [], lines, bad, events: collected };
     for (const runId of touchedRuns) {
       const row = this.st.one(`SELECT ${RUN_COLUMNS} FROM ${RUN_FROM} WHERE r.run_id = ?`, [runId]);
       if (row) push.unshift({ type: 'run', run: runFromRow(row) });
     }
-    return { push, lines, bad };
+    return { push, lines, bad, events: collected };
   }
 
   private derive(e: KnownEvent, ts: number, sourceId: number, lineNo: number, touched: Set<string>, push: PushMessage[]): void {
     const runId = e.run_id;
     switch (e.type) {
-      case 'run.started':
+      case 'run.started': {
+        const known = this.runs.has(runId);
         this.st.run(
           `INSERT INTO runs (run_id, started_at, app, project_type, template, features, user_id, session_id, regenerates, source_id, line)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -246,14 +315,18 @@ export class Applier {
           [runId, ts, opt(e.app), opt(e.project_type), opt(e.template), JSON.stringify(e.features ?? []), opt(e.user_id),
             opt(e.session_id), opt(e.regenerates), sourceId, lineNo],
         );
+        this.processing.runAttributes(e, ts, sourceId, lineNo);
+        this.metrics.runStarted(e, ts, known);
         this.runs.add(runId);
         touched.add(runId);
         return;
+      }
       case 'phase.started': {
         const phases = this.runs.phases(runId, () => this.loadPhases(runId));
         const attempt = e.attempt ?? (phases.get(e.phase)?.attempt ?? 0) + 1;
         this.phaseRows.add([runId, e.phase, attempt, 'running', ts, null, null]);
         if (attempt >= (phases.get(e.phase)?.attempt ?? 0)) phases.set(e.phase, { attempt, startedAt: ts, open: true });
+        this.metrics.phaseStarted(runId, e.phase, attempt, ts);
         this.currentPhase.set(runId, e.phase);
         if (push.length < MAX_PUSHED_PER_RECORD) {
           push.push({ type: 'phase', runId, phase: { phase: e.phase, attempt, status: 'running', startedAt: ts, endedAt: null, durationMs: null } });
@@ -266,6 +339,7 @@ export class Applier {
         const attempt = e.attempt ?? (latest?.open ? latest.attempt : (latest?.attempt ?? 0) + 1);
         const startedAt = latest && latest.attempt === attempt && latest.startedAt !== null ? latest.startedAt : ts - e.duration_ms;
         this.phaseRows.add([runId, e.phase, attempt, e.status, ts - e.duration_ms, ts, e.duration_ms]);
+        this.metrics.phaseEnded(e, ts, attempt);
         if (attempt >= (latest?.attempt ?? 0)) phases.set(e.phase, { attempt, startedAt, open: false });
         this.currentPhase.set(runId, e.phase);
         if (push.length < MAX_PUSHED_PER_RECORD) {
@@ -273,15 +347,24 @@ export class Applier {
         }
         return;
       }
-      case 'model.inference':
+      case 'model.inference': {
+        this.metrics.inference(e, ts);
         this.bulk.inferences.add([runId, ts, e.model, opt(e.phase), e.latency_ms, opt(e.queue_ms), opt(e.batch_size), opt(e.input_tokens),
           opt(e.output_tokens), opt(e.queue_length), opt(e.cost_usd)]);
         return;
+      }
       case 'api.request':
-        this.bulk.apiRequests.add([runId, ts, e.route, opt(e.method), opt(e.status_code), e.duration_ms, opt(e.in_flight)]);
+        this.metrics.apiRequest(e, ts);
         return;
       case 'db.query':
-        this.bulk.dbQueries.add([runId, ts, e.operation, e.duration_ms, opt(e.pool_in_use), opt(e.pool_size), e.deadlock ? 1 : 0, opt(e.replication_lag_ms)]);
+        this.metrics.dbQuery(e, ts);
+        return;
+      case 'network.probe':
+        this.metrics.networkProbe(e, ts);
+        return;
+      case 'run.abandoned':
+        this.metrics.abandon(runId, ts);
+        touched.add(runId);
         return;
       case 'error': {
         const fp = fingerprint(e);
@@ -290,6 +373,7 @@ export class Applier {
           [runId, ts, e.category, e.severity, e.message, opt(e.stack), e.context === undefined ? null : JSON.stringify(e.context), opt(e.phase), fp],
         );
         this.groupError(fp, e.category, e.severity, e.message, ts);
+        this.metrics.error(e, ts);
         this.st.run('UPDATE runs SET error_count = error_count + 1 WHERE run_id = ?', [runId]);
         if (push.length < MAX_PUSHED_PER_RECORD) {
           const id = Number(this.st.one<{ id: number }>('SELECT last_insert_rowid() AS id')?.id);
@@ -305,17 +389,21 @@ export class Applier {
         return;
       }
       case 'quality':
+        this.metrics.quality(e, ts);
         this.bulk.quality.add([runId, ts, opt(e.lint), opt(e.coverage), opt(e.security), opt(e.performance), opt(e.requirements),
           opt(e.blueprint_accuracy), opt(e.correctness), opt(e.documentation)]);
         return;
       case 'feedback':
         this.bulk.feedback.add([runId, ts, e.score, opt(e.comment)]);
+        this.metrics.feedback(runId, e.score, ts);
         return;
       case 'modification':
+        this.metrics.modification(runId, ts);
         this.bulk.modifications.add([runId, ts, opt(e.files_changed), opt(e.lines_changed), opt(e.description)]);
         return;
       case 'run.ended':
         this.st.run('UPDATE runs SET status = ?, ended_at = ?, duration_ms = ? WHERE run_id = ?', [e.status, ts, e.duration_ms, runId]);
+        this.metrics.runEnded(e, ts);
         touched.add(runId);
         return;
     }
@@ -372,8 +460,10 @@ export class Applier {
 
   private applySamples(samples: Sample[]): ApplyResult {
     for (const s of samples) {
+      this.machine.sample(s);
       this.st.run(`INSERT OR REPLACE INTO samples (${SAMPLE_COLUMNS}) VALUES (${SAMPLE_COLUMNS.split(',').map(() => '?').join(', ')})`, sampleToParams(s));
     }
+    this.rollup.flush(this.st);
     // Samples are pushed by the agent when taken, not when journaled in batches.
     return { push: [], lines: 0, bad: 0 };
   }
@@ -382,6 +472,8 @@ export class Applier {
     for (const m of mounts) {
       this.st.run('INSERT OR REPLACE INTO mounts (ts, mount, fs, size, used) VALUES (?, ?, ?, ?, ?)', [m.ts, m.mount, m.fs, m.size, m.used]);
     }
+    this.machine.mounts(mounts);
+    this.rollup.flush(this.st);
     return { push: [], lines: 0, bad: 0 };
   }
 }

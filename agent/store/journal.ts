@@ -31,7 +31,13 @@ export type RecordHeader =
   | { kind: 'alertState'; at: number }
   | { kind: 'alerting'; at: number }
   | { kind: 'samples'; at: number }
-  | { kind: 'mounts'; at: number };
+  | { kind: 'mounts'; at: number }
+  /** Processing rules and enrichment values in force for the records after it (body: JSON). */
+  | { kind: 'processing'; at: number }
+  /** What only time decides (abandoned runs, closed sessions), as of `at`. */
+  | { kind: 'tick'; at: number; abandonAfterMs: number; sessionTimeoutMs: number }
+  /** Prices and retention in force from here on; the body is their JSON (agent/metrics/settings.ts). */
+  | { kind: 'settings'; at: number };
 
 export interface JournalRecord {
   seq: number;

@@ -41,6 +41,8 @@ export function statusIcon(status: RunStatus | 'ok' | 'skipped' | 'running'): { 
       return { id: 'debug-step-over', color: 'disabledForeground' };
     case 'running':
       return { id: 'sync~spin' };
+    case 'abandoned':
+      return { id: 'circle-slash', color: 'disabledForeground' };
   }
 }
 
