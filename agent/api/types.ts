@@ -273,6 +273,8 @@ export interface Health {
   dbPath: string;
   logDirs: string[];
   schemaVersion: number;
+  /** How far back queries reach (the longest rollup tier's retention), ms; absent from older agents. */
+  historyMs?: number;
 }
 
 /** GET endpoints and what they answer. Query parameters are numbers in epoch ms. */

@@ -50,6 +50,7 @@ export class DashboardPanel {
       openRun: (runId) => void this.openRun(runId),
       range,
       tab: isTab(tab) ? tab : undefined,
+      retentionMs: () => (connection.state.kind === 'connected' ? (connection.state.health.historyMs ?? null) : null),
       visible: panel.visible,
     });
     this.disposables.push(

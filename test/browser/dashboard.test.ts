@@ -171,6 +171,8 @@ test('tab, range and filters survive a reload of the webview', async () => {
   await page.click('vscode-dropdown[aria-label="Time range"]');
   await page.click('vscode-dropdown[aria-label="Time range"] vscode-option[value="7d"]');
   await eventually(async () => (await view(page))?.range === '7d', 'the range applied', 10_000);
+  const ranges = await page.$$eval('vscode-dropdown[aria-label="Time range"] vscode-option', (options) => options.map((o) => o.getAttribute('value')));
+  assert.deepEqual(ranges, ['15m', '1h', '24h', '7d', '30d', '90d', '1y'], 'the agent keeps years of daily rollups, so the picker reaches a year');
   const saved = await view(page);
   await page.reload();
   await eventually(async () => {
