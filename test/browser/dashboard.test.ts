@@ -11,7 +11,7 @@ import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import type { RunSummary } from '../../agent/api/types';
+import type { HistogramResult, RunSummary } from '../../agent/api/types';
 import { writeDemoHistory } from '../../agent/demo';
 import { startHarness, type Harness } from '../../src/dashboard/harness/server';
 import { eventually, line, startAgent, workspace, type AgentProcess, type Workspace } from '../integration/harness';
@@ -53,6 +53,13 @@ before(async () => {
   // The sampler runs so the machine charts have points.
   agent = await startAgent(ws, ['--sampler', '--interval', '500']);
   await eventually(async () => (await agent.get<RunSummary[]>('/runs?limit=1000')).length >= 301, 'the demo history ingested', 30_000);
+  // Sessions end when the agent's minute tick finds them idle past the session timeout; the first tick may come before the history is read.
+  const sessionsClosed = async () => {
+    await new Promise((r) => setTimeout(r, 500));
+    const h = await agent.get<HistogramResult>(`/histogram?metric=genmon_session_duration_seconds&from=${now - 24 * 3600_000}&to=${Date.now()}`);
+    return h.series.some((x) => x.count > 0);
+  };
+  await eventually(sessionsClosed, 'the demo sessions closed by the agent', 90_000);
   harness = await startHarness();
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
