@@ -270,7 +270,8 @@ export class CategoryChart extends ChartCard {
   constructor(id: string, title: string, series: readonly Series[], o: CommonOptions & { xTitle?: string; horizontal?: boolean }) {
     super(id, title, series, 'bar', (canvas) => {
       const base = commonOptions(o);
-      const categories = { type: 'category' as const, stacked: o.stacked ?? false, grid: { display: false }, ticks: { maxRotation: 0 }, title: { display: !!o.xTitle, text: o.xTitle ?? '' } };
+      // Down the side every category gets its line; along the bottom Chart.js thins crowded labels.
+      const categories = { type: 'category' as const, stacked: o.stacked ?? false, grid: { display: false }, ticks: { maxRotation: 0, autoSkip: !o.horizontal }, title: { display: !!o.xTitle, text: o.xTitle ?? '' } };
       return new Chart(canvas, {
         type: 'bar',
         data: { labels: [], datasets: series.map((s) => dataset('bar', s)) },

@@ -1,7 +1,7 @@
 /** Chart cards made for metric answers, and how each answer is drawn into them. */
 import type { HistogramResult, MetricLabel, MetricQueryResult } from '../../agent/api/types';
 import { CategoryChart, ROLES, TimeChart, type Role, type Series } from '../chart-kit';
-import { formatCount, formatDuration, formatNumber, formatUsd } from '../data/format';
+import { formatCount, formatDuration, formatNumber, formatSmall, formatUsd } from '../data/format';
 import { histogramBars, seriesFor, timeSeries, type Scale } from '../data/metrics';
 import type { ValueUnit } from '../data/ticks';
 
@@ -34,7 +34,7 @@ export const AXIS = {
   percentOpen: { yFormat: (v: number) => `${Math.round(v)} %`, unit: 'plain' },
   duration: { yFormat: (v: number) => formatDuration(v), unit: 'duration' },
   usd: { yFormat: (v: number) => formatUsd(v), unit: 'plain' },
-  rate: { yFormat: (v: number) => `${formatNumber(v)}/s`, unit: 'plain' },
+  rate: { yFormat: (v: number) => `${formatSmall(v)}/s`, unit: 'plain' },
 } satisfies Record<string, AxisFormat>;
 
 export function timeChart(id: string, title: string, type: 'line' | 'bar', axis: AxisFormat, stacked = false): TimeChart {
@@ -59,4 +59,4 @@ export function drawHistogram(chart: CategoryChart, result: HistogramResult, for
 }
 
 export const seconds = (v: number) => formatDuration(v * 1000);
-export const plain = (v: number) => formatNumber(v, 1);
+export { DISCRETE as discrete } from '../data/metrics';

@@ -8,7 +8,7 @@ import { MachineCharts } from '../charts';
 import { formatCount, formatDuration, formatNumber, formatPercent } from '../data/format';
 import type { Changes, DashboardModel } from '../data/live';
 import { ranked, statValue, toMs, toPercent } from '../data/metrics';
-import { AXIS, barChart, drawHistogram, drawSeries, plain, seconds, timeChart } from './draw';
+import { AXIS, barChart, discrete, drawHistogram, drawSeries, seconds, timeChart } from './draw';
 import { Dashboard, grid, section, TableCard, Tiles } from './kit';
 
 const TILE_STATS = [
@@ -101,7 +101,7 @@ export class PerformanceDashboard extends Dashboard {
       PHASES.forEach((phase, i) => drawHistogram(this.phaseHistograms[i], h, seconds, { label: 'phase', value: phase })),
     );
     this.panels.add('inference', { path: '/histogram', query: { metric: 'genmon_model_inference_duration_seconds' }, live: events }, [this.inference], (h) => drawHistogram(this.inference, h, seconds));
-    this.panels.add('batch', { path: '/histogram', query: { metric: 'genmon_model_batch_size' }, live: events }, [this.batch], (h) => drawHistogram(this.batch, h, plain));
+    this.panels.add('batch', { path: '/histogram', query: { metric: 'genmon_model_batch_size' }, live: events }, [this.batch], (h) => drawHistogram(this.batch, h, discrete));
     this.panels.add('queue', { path: '/query', query: { metric: 'genmon_model_queue_length', agg: 'avg', by: 'model' }, live: events }, [this.queue], (r) => drawSeries(this.queue, r, undefined, { limit: 6 }));
     this.panels.add('utilization', { path: '/query', query: { metric: 'genmon_model_utilization_ratio', agg: 'avg', by: 'model' }, live: events }, [this.utilization], (r) =>
       drawSeries(this.utilization, r, toPercent, { limit: 6 }),

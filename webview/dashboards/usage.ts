@@ -5,7 +5,7 @@
 import type { CostBreakdown, MetricStat } from '../../agent/api/types';
 import { formatCompact, formatCount, formatPercent, formatUsd } from '../data/format';
 import { costRanking, costStack, funnelBars, ranked, statValue, stepTimes } from '../data/metrics';
-import { AXIS, barChart, drawHistogram, drawSeries, plain, seconds, timeChart } from './draw';
+import { AXIS, barChart, discrete, drawHistogram, drawSeries, seconds, timeChart } from './draw';
 import { Dashboard, grid, section, TableCard, Tiles } from './kit';
 
 const TILE_STATS = [
@@ -100,7 +100,7 @@ export class UsageDashboard extends Dashboard {
       this.stepTime.setData(t.labels, [t.p50, t.p95], [{ label: 'p50', role: 'blue' }, { label: 'p95', role: 'orange' }]);
     });
     this.panels.add('sessions', { path: '/histogram', query: { metric: 'genmon_session_duration_seconds' }, live: runs }, [this.sessions], (h) => drawHistogram(this.sessions, h, seconds));
-    this.panels.add('features-per-run', { path: '/histogram', query: { metric: 'genmon_features_per_run' }, live: runs }, [this.featuresPerRun], (h) => drawHistogram(this.featuresPerRun, h, plain));
+    this.panels.add('features-per-run', { path: '/histogram', query: { metric: 'genmon_features_per_run' }, live: runs }, [this.featuresPerRun], (h) => drawHistogram(this.featuresPerRun, h, discrete));
     this.panels.add('popularity', { path: '/stat', query: { q: 'genmon_feature_requests_total:increase', by: 'feature' }, live: runs }, [this.popularity], (s) => {
       const rows = ranked(s[0], 'feature', 12);
       this.popularity.setData(rows.map((r) => r.key), [rows.map((r) => r.value || null)], [{ label: 'requests', role: 'blue' }]);

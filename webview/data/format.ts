@@ -85,3 +85,10 @@ export function formatCompact(n: number | null | undefined): string {
   if (n === null || n === undefined || !Number.isFinite(n)) return '–';
   return n.toLocaleString('en-US', { notation: 'compact', maximumFractionDigits: 1 });
 }
+
+/** Small rates keep two significant digits (0.0042), larger ones two decimals at most. */
+export function formatSmall(n: number | null | undefined): string {
+  if (n === null || n === undefined || !Number.isFinite(n)) return '–';
+  if (n !== 0 && Math.abs(n) < 0.1) return String(Number(n.toPrecision(2)));
+  return formatNumber(n);
+}

@@ -75,6 +75,7 @@ type HistogramSeries = HistogramResult['series'][number];
  */
 export function histogramBars(series: HistogramSeries | undefined, format: (lower: number) => string, maxBars = 24): Bars {
   if (!series) return { labels: [], counts: [] };
+  if (format === DISCRETE) return discreteBars(series);
   let buckets = [...series.buckets].sort((a, b) => a.lower - b.lower);
   let first = buckets.findIndex((b) => b.count > 0);
   if (first < 0) return { labels: [], counts: [] };
@@ -107,6 +108,21 @@ export function histogramBars(series: HistogramSeries | undefined, format: (lowe
     counts.push(t.count || null);
   }
   return { labels, counts };
+}
+
+/** Pass as `format` for whole-number figures (features per run, batch size): one bar per value seen. */
+export const DISCRETE = (v: number): string => String(v);
+
+/**
+ * Whole numbers in log-spaced buckets: each bucket's upper bound rounds to
+ * the value it holds, so empty buckets between the values are dropped and
+ * buckets rounding to the same value add up.
+ */
+function discreteBars(series: HistogramSeries): Bars {
+  const byValue = new Map<number, number>();
+  for (const b of series.buckets) if (b.count > 0) byValue.set(Math.round(b.upper), (byValue.get(Math.round(b.upper)) ?? 0) + b.count);
+  const values = [...byValue.keys()].sort((a, b) => a - b);
+  return { labels: values.map(String), counts: values.map((v) => byValue.get(v)!) };
 }
 
 /** The series of `result` whose `label` is `value` (or the only one when `label` is absent). */

@@ -2,9 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Correlation, CostBreakdown, ErrorGroup, FunnelResult, HistogramResult, MetricQueryResult } from '../../../agent/api/types';
 import {
-  correlationBars, costRanking, costStack, errorImpact, frequencyPoints, trendSeries, funnelBars, groupStates, histogramBars, percentiles, ranked, seriesFor, seriesName, statValue, stepTimes, timeSeries, timeToResolve, toMs, toPercent,
+  correlationBars, DISCRETE, costRanking, costStack, errorImpact, frequencyPoints, trendSeries, funnelBars, groupStates, histogramBars, percentiles, ranked, seriesFor, seriesName, statValue, stepTimes, timeSeries, timeToResolve, toMs, toPercent,
 } from '../../../webview/data/metrics';
-import { formatCompact, formatUnit, formatUsd } from '../../../webview/data/format';
+import { formatCompact, formatSmall, formatUnit, formatUsd } from '../../../webview/data/format';
 
 const query = (series: MetricQueryResult['series']): MetricQueryResult => ({ metric: 'm', from: 0, to: 300, step: 100, agg: 'increase', tier: '1m', series });
 
@@ -59,6 +59,11 @@ test('histogramBars: many buckets merge into at most maxBars', () => {
   assert.equal(bars.labels[1], '5', 'merged bars are labelled by their lowest bound');
   assert.deepEqual(histogramBars(undefined, String), { labels: [], counts: [] });
   assert.deepEqual(histogramBars(hist([[0, 1, 0]], null), String), { labels: [], counts: [] });
+});
+
+test('histogramBars for whole numbers: one bar per value seen, buckets rounding to one value add up', () => {
+  const bars = histogramBars(hist([[0, 1.04, 8], [1.04, 1.1, 0], [1.9, 2.02, 5], [2.02, 2.1, 0], [2.9, 3.04, 2], [3.04, 3.1, 1]], 3), DISCRETE);
+  assert.deepEqual(bars, { labels: ['1', '2', '3'], counts: [8, 5, 3] });
 });
 
 test('seriesFor and percentiles pick series by label, in pipeline order, scaled to ms', () => {
@@ -157,6 +162,9 @@ test('money, compact counts and registry units read as people write them', () =>
   assert.equal(formatUsd(0.0042), '$0.0042');
   assert.equal(formatUsd(null), '–');
   assert.equal(formatCompact(31_626_000), '31.6M');
+  assert.equal(formatSmall(0.0042), '0.0042');
+  assert.equal(formatSmall(0), '0');
+  assert.equal(formatSmall(12.345), '12.35');
   assert.equal(formatUnit(0.125, 'ratio'), '12.5 %');
   assert.equal(formatUnit(2.5, 'seconds'), '2.5 s');
   assert.equal(formatUnit(2048, 'bytes'), '2.00 KiB');
