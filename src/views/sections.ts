@@ -96,7 +96,8 @@ export function metricTitle(d: MetricDescriptor): string {
     ratio = true;
     words = words.slice(0, -1);
   } else if (['total', 'seconds', 'bytes', 'usd'].includes(words.at(-1) ?? '') && words.length > 1) words = words.slice(0, -1);
-  const area = AREA_WORDS[d.area] ?? [];
+  // A section gathering several areas keeps the area word, which tells its figures apart ("Feature requests", "Session duration").
+  const area = sectionOf(d).areas.length === 1 ? (AREA_WORDS[d.area] ?? []) : [];
   while (words.length > 1 && area.includes(words[0])) words = words.slice(1);
   if (ratio && RATE_WORDS.has(words.at(-1) ?? '')) words.push('rate');
   const text = words.map((w) => ACRONYMS[w] ?? w).join(' ');
@@ -116,11 +117,14 @@ export function describe(d: MetricDescriptor, values: readonly (number | null | 
 
 /** One node per figure of a section, valued from `/stat`. */
 export function metricNodes(descriptors: readonly MetricDescriptor[], stats: readonly MetricStat[]): NodeModel[] {
-  return descriptors.map((d) => {
+  const titles = descriptors.map(metricTitle);
+  return descriptors.map((d, i) => {
     const label = primaryLabel(d);
+    // Two figures of one thing in different units ("Disk used" in bytes and as a share) say which is which.
+    const twin = titles.some((t, j) => j !== i && t === titles[i]);
     return {
       id: `metric/${d.name}`,
-      label: metricTitle(d),
+      label: twin ? `${titles[i]} (${d.unit === 'ratio' ? '%' : d.unit})` : titles[i],
       description: describe(d, statQueries(d).map((q) => valueOf(stats, q)?.value)),
       tooltip: `${d.help}\n${d.name} (${d.type}, ${d.unit})${d.spec.length ? `\nspec ${d.spec.join(', ')}` : ''}\nlast 24 h${label ? `; expand: by ${label}` : ''}`,
       icon: { id: d.type === 'histogram' ? 'graph' : d.type === 'counter' ? 'symbol-number' : 'dashboard' },

@@ -39,9 +39,14 @@ test('titles come from the names: units, the area word and the prefix dropped, r
   assert.equal(title('genmon_network_throughput_bytes_per_second'), 'Network throughput');
   assert.equal(title('genmon_db_query_duration_seconds'), 'Query duration');
   assert.equal(title('genmon_cost_total_usd'), 'Total');
-  assert.equal(title('genmon_session_completion_ratio'), 'Completion rate');
+  assert.equal(title('genmon_session_completion_ratio'), 'Session completion rate', 'Usage gathers several areas, so the area word stays');
   assert.equal(title('genmon_model_queue_length'), 'Queue length');
   assert.equal(metricTitle({ ...REGISTRY[0], title: 'Given' } as MetricDescriptor), 'Given');
+});
+
+test('two figures of one thing in one section say their unit', () => {
+  const disk = [metric('genmon_disk_used_bytes', 'gauge', 'bytes', 'storage', ['mount']), metric('genmon_disk_used_ratio', 'gauge', 'ratio', 'storage', ['mount'])];
+  assert.deepEqual(metricNodes(disk, []).map((n) => n.label), ['Disk used (bytes)', 'Disk used (%)']);
 });
 
 test('what /stat is asked per figure, and which label splits it', () => {
