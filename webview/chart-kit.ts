@@ -287,6 +287,8 @@ export class CategoryChart extends ChartCard {
 
   setData(labels: string[], data: readonly (number | null)[][], series?: readonly Series[]): void {
     this.useSeries(series);
+    // A ranking down the side needs room for a line per category.
+    this.element.classList.toggle('tall', this.chart.options.indexAxis === 'y' && labels.length > 6);
     this.chart.data.labels = labels;
     this.chart.data.datasets.forEach((ds, i) => (ds.data = (data[i] ?? []) as (number | null)[]));
     this.chart.update('none');
