@@ -170,12 +170,11 @@ export class Tiles<K extends string> implements Target {
   }
 }
 
-/** A titled top-N table whose cells are text. `rows()` is what tests and screenshots read. */
+/** A titled top-N table whose cells are text. */
 export class TableCard<R extends object> implements Target {
   readonly element = el('section', 'card table-card');
   private readonly grid: Grid<R>;
   private readonly note = el('span', 'note');
-  private current: R[] = [];
 
   constructor(readonly id: string, title: string, columns: readonly Column<R>[], onActivate?: (row: R) => void) {
     this.grid = dataGrid(columns, title, onActivate);
@@ -187,12 +186,7 @@ export class TableCard<R extends object> implements Target {
   }
 
   setRows(rows: R[]): void {
-    this.current = rows;
     this.grid.setRows(rows);
-  }
-
-  get rows(): readonly R[] {
-    return this.current;
   }
 
   setNote(text: string): void {
