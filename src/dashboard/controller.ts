@@ -6,9 +6,10 @@
  */
 import type { PushMessage } from '../../agent/api/types';
 import type { AgentConnection, ConnectionState } from '../agent/connection';
-import { FILTER_KEYS, fetchPanels, isTab, liveKindOf, MACHINE_REFRESH_MS, PANEL_DEBOUNCE_MS, PANEL_MAX_WAIT_MS, sanitizeFilters, sanitizeGroup, sanitizeRequests, staleRequests } from './panels';
+import { PanelFeed } from './panel-feed';
+import { isTab, liveKindOf, sanitizeFilters, sanitizeGroup, sanitizeRequests } from './panels';
 import type {
-  Aggregates, ConnectionView, DashboardData, DashboardState, DashboardTab, FilterKey, HostMessage, LiveDelta, LiveKind, PanelRequests, RangeKey, ViewRequest, WebviewMessage,
+  Aggregates, ConnectionView, DashboardData, DashboardState, DashboardTab, HostMessage, LiveDelta, RangeKey, ViewRequest, WebviewMessage,
 } from './protocol';
 
 type Listen<T> = (listener: (value: T) => unknown) => { dispose(): unknown };
@@ -93,25 +94,18 @@ export class DashboardController {
   private readonly retentionMs: () => number | null;
   private readonly subscriptions: { dispose(): unknown }[] = [];
   private view: DashboardState;
-  private requests: PanelRequests = {};
+  private readonly panels: PanelFeed;
   private requestedTab: DashboardTab | null;
   private ready = false;
   private visible = true;
   private loading = false;
   /** Bumped by every load so answers for an older range or an older load are dropped. */
   private generation = 0;
-  /** Bumped by every panel fetch of a new view, so answers for a tab or filters already left are dropped. */
-  private panelGeneration = 0;
   private pending: LiveDelta[] = [];
   private flushTimer: unknown = null;
   private lastFlush = -Infinity;
   private aggregatesTimer: unknown = null;
   private aggregatesFirstAsk: number | null = null;
-  private readonly dirty = new Set<LiveKind>();
-  private panelTimer: unknown = null;
-  private panelFirstAsk: number | null = null;
-  private lastPanelFetch = -Infinity;
-  private lastLabels = -Infinity;
   private disposed = false;
 
   constructor(opts: ControllerOptions) {
@@ -123,6 +117,14 @@ export class DashboardController {
     this.view = { range: opts.range ?? DEFAULT_RANGE, tab: opts.tab ?? DEFAULT_TAB, filters: {} };
     this.requestedTab = opts.tab ?? null;
     this.visible = opts.visible ?? true;
+    this.panels = new PanelFeed({
+      clock: this.clock,
+      get: (path, query, params) => (this.source.get as (p: string, q: unknown, a: unknown) => Promise<unknown>)(path, query, params),
+      post: (message) => this.post(message),
+      live: () => this.live,
+      view: () => this.view,
+      spanMs: (range) => RANGE_SPANS[range],
+    });
     this.subscriptions.push(
       this.source.onDidChangeState((state) => this.onState(state)),
       this.source.onDidPush((message) => this.onPush(message)),
@@ -154,7 +156,7 @@ export class DashboardController {
         if (asked && asked !== this.view.tab) {
           this.view.tab = asked;
           // The webview answers `showTab` with that tab's requests; its current ones belong to another tab.
-          this.requests = {};
+          this.panels.requests = {};
           this.post({ type: 'showTab', tab: asked });
         }
         void this.load();
@@ -185,7 +187,7 @@ export class DashboardController {
       filters: state ? sanitizeFilters(state.filters) : this.view.filters,
       ...(state ? (sanitizeGroup(state.group) ? { group: sanitizeGroup(state.group) } : {}) : this.view.group ? { group: this.view.group } : {}),
     };
-    this.requests = sanitizeRequests(view?.requests);
+    this.panels.requests = sanitizeRequests(view?.requests);
   }
 
   /**
@@ -201,7 +203,7 @@ export class DashboardController {
     } else {
       this.ready = false;
       this.generation++;
-      this.panelGeneration++;
+      this.panels.cancel();
       this.loading = false;
       this.pending = [];
       this.cancelTimers();
@@ -211,7 +213,7 @@ export class DashboardController {
   dispose(): void {
     this.disposed = true;
     this.generation++;
-    this.panelGeneration++;
+    this.panels.cancel();
     this.cancelTimers();
     for (const s of this.subscriptions.splice(0)) s.dispose();
   }
@@ -229,7 +231,7 @@ export class DashboardController {
   private onPush(message: PushMessage): void {
     if (!this.live) return;
     const kind = liveKindOf(message);
-    if (kind) this.markStale(kind);
+    if (kind) this.panels.markStale(kind);
     switch (message.type) {
       case 'run':
         this.pending = this.pending.filter((d) => !(d.type === 'run' && d.run.runId === message.run.runId));
@@ -291,39 +293,7 @@ export class DashboardController {
     } catch {
       // A failed refresh keeps the figures already shown; the next ended run or a reload tries again.
     }
-    if (this.clock.now() - this.lastLabels >= LABELS_REFRESH_MS) void this.loadLabels();
-  }
-
-  /**
-   * A push made panels of `kind` stale. Log-driven kinds wait for a quiet
-   * moment (at most the max wait); machine samples alone refresh on their own slower beat.
-   */
-  private markStale(kind: LiveKind): void {
-    if (!Object.values(this.requests).some((r) => r.live.includes(kind))) return;
-    this.dirty.add(kind);
-    const now = this.clock.now();
-    const onlyMachine = [...this.dirty].every((k) => k === 'machine');
-    let wait: number;
-    if (onlyMachine) {
-      if (this.panelTimer !== null) return;
-      wait = Math.max(0, this.lastPanelFetch + MACHINE_REFRESH_MS - now);
-    } else {
-      this.panelFirstAsk ??= now;
-      wait = Math.min(PANEL_DEBOUNCE_MS, Math.max(0, this.panelFirstAsk + PANEL_MAX_WAIT_MS - now));
-    }
-    if (this.panelTimer !== null) this.clock.clearTimeout(this.panelTimer);
-    this.panelTimer = this.clock.setTimeout(() => {
-      this.panelTimer = null;
-      this.panelFirstAsk = null;
-      void this.refreshStalePanels();
-    }, wait);
-  }
-
-  private async refreshStalePanels(): Promise<void> {
-    if (!this.live || this.loading) return;
-    const stale = staleRequests(this.requests, this.dirty);
-    this.dirty.clear();
-    if (Object.keys(stale).length > 0) await this.fetchAndPostPanels(stale, true, this.panelGeneration);
+    if (this.panels.labelsDue(LABELS_REFRESH_MS)) void this.panels.loadLabels();
   }
 
   private async load(): Promise<void> {
@@ -340,7 +310,7 @@ export class DashboardController {
     }
     this.loading = true;
     this.post({ type: 'loading', range });
-    void this.loadLabels();
+    void this.panels.loadLabels();
     const panels = this.loadPanels();
     try {
       const data = await this.fetchRange(range);
@@ -358,46 +328,8 @@ export class DashboardController {
     await panels;
   }
 
-  /** Every panel of the current view, after a change of tab, filters, range or a reload. */
   private async loadPanels(): Promise<void> {
-    if (!this.live || this.source.state.kind !== 'connected') return;
-    const generation = ++this.panelGeneration;
-    this.dirty.clear();
-    if (this.panelTimer !== null) this.clock.clearTimeout(this.panelTimer);
-    this.panelTimer = null;
-    this.panelFirstAsk = null;
-    if (Object.keys(this.requests).length > 0) await this.fetchAndPostPanels(this.requests, false, generation);
-  }
-
-  private async fetchAndPostPanels(requests: PanelRequests, partial: boolean, generation: number): Promise<void> {
-    const view = structuredClone(this.view);
-    const to = this.clock.now();
-    const from = to - RANGE_SPANS[view.range];
-    this.lastPanelFetch = to;
-    const get = this.source.get as (path: string, query: Record<string, string | number>, params: Record<string, string>) => Promise<unknown>;
-    const results = await fetchPanels((path, query, params) => get(path, query, params), requests, from, to, view.filters);
-    if (generation !== this.panelGeneration || !this.live) return;
-    this.post({ type: 'panels', tab: view.tab, range: view.range, filters: view.filters, from, to, partial, results });
-  }
-
-  /** Values for the filter dropdowns; a label the agent cannot list yet gives an empty list. */
-  private async loadLabels(): Promise<void> {
-    const range = this.view.range;
-    const to = this.clock.now();
-    this.lastLabels = to;
-    const get = this.source.get as (path: string, query: Record<string, number>, params: Record<string, string>) => Promise<unknown>;
-    const lists = await Promise.all(
-      FILTER_KEYS.map(async (name) => {
-        try {
-          const values = await get('/labels/:name', { from: to - RANGE_SPANS[range], to }, { name });
-          return Array.isArray(values) ? values.filter((v): v is string => typeof v === 'string') : [];
-        } catch {
-          return [];
-        }
-      }),
-    );
-    if (!this.live || range !== this.view.range) return;
-    this.post({ type: 'labels', range, labels: Object.fromEntries(FILTER_KEYS.map((k, i) => [k, lists[i]])) as Record<FilterKey, string[]> });
+    if (this.live && this.source.state.kind === 'connected') await this.panels.loadAll();
   }
 
   private async fetchRange(range: RangeKey): Promise<DashboardData> {
@@ -421,13 +353,10 @@ export class DashboardController {
   }
 
   private cancelTimers(): void {
-    for (const t of [this.flushTimer, this.aggregatesTimer, this.panelTimer]) if (t !== null) this.clock.clearTimeout(t);
+    for (const t of [this.flushTimer, this.aggregatesTimer]) if (t !== null) this.clock.clearTimeout(t);
     this.flushTimer = null;
     this.aggregatesTimer = null;
     this.aggregatesFirstAsk = null;
-    this.panelTimer = null;
-    this.panelFirstAsk = null;
-    this.dirty.clear();
   }
 }
 
