@@ -118,7 +118,10 @@ test('a successful run appears in the Runs tree with its phases, and the Overvie
   for (const phase of ['blueprint', 'codegen', 'validation', 'deployment']) appendFileSync(f, runLine({ run_id: 'ok-1', type: 'phase.ended', phase, status: 'ok', duration_ms: 1500 }));
   appendFileSync(f, runLine({ run_id: 'ok-1', type: 'run.ended', status: 'success', duration_ms: 6000 }));
   await until('the run in the Runs tree', async () => (await rows()).some((r) => r.startsWith('todo-app')));
-  await until('Successes 1 in the Overview', async () => (await rows()).some((r) => r === 'Successes1'));
+  await until('one run ended and a success rate of 100 % in the Overview', async () => {
+    const r = await rows();
+    return r.includes('Runs1') && r.includes('Success rate100.0 %');
+  });
   await page.locator('.monaco-list-row', { hasText: 'todo-app' }).locator('.monaco-tl-twistie').click();
   await until('its phases', async () => (await rows()).some((r) => r.startsWith('codegen1.5 s · ok')));
   await shot('e2e-run');
