@@ -5,7 +5,7 @@
  * ones, after pushes that touch them). The panel and the test harness both drive it.
  */
 import type { PushMessage } from '../../agent/api/types';
-import type { AgentConnection, ConnectionState } from '../agent/connection';
+import type { AgentConnection, AgentEndpoints, ConnectionState } from '../agent/connection';
 import { PanelFeed } from './panel-feed';
 import { isTab, liveKindOf, sanitizeFilters, sanitizeGroup, sanitizeRequests } from './panels';
 import type {
@@ -119,7 +119,8 @@ export class DashboardController {
     this.visible = opts.visible ?? true;
     this.panels = new PanelFeed({
       clock: this.clock,
-      get: (path, query, params) => (this.source.get as (p: string, q: unknown, a: unknown) => Promise<unknown>)(path, query, params),
+      // Called on the source: the extension's client is a class whose `get` needs its `this`.
+      get: (path, query, params) => this.source.get(path as keyof AgentEndpoints, query as never, params),
       post: (message) => this.post(message),
       live: () => this.live,
       view: () => this.view,

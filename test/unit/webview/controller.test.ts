@@ -68,7 +68,12 @@ class FakeSource implements DashboardSource {
   panelCalls: { path: string; query: Record<string, string | number> }[] = [];
   failing = new Set<string>();
   labels: Record<string, string[]> = { project_type: ['api', 'spa'], model: ['gpt-4o'], user: [] };
-  get = (async (path: string, query?: Record<string, number>, params?: Record<string, string>) => {
+  /** A method, as on the extension's client: a caller that loses `this` fails here too. */
+  get = FakeSource.prototype.answer as DashboardSource['get'];
+  async answer(path: string, query?: Record<string, number>, params?: Record<string, string>): Promise<never> {
+    return this.respond(path, query, params) as never;
+  }
+  private respond(path: string, query?: Record<string, number>, params?: Record<string, string>): unknown {
     this.calls.push(path);
     if (this.failing.has(path)) throw new Error(`${path} failed`);
     switch (path) {
@@ -96,7 +101,7 @@ class FakeSource implements DashboardSource {
       }
     }
     throw new Error(`unexpected ${path}`);
-  }) as DashboardSource['get'];
+  }
 }
 
 function setup() {
