@@ -55,6 +55,8 @@ export abstract class ChartCard {
     protected series: readonly Series[],
     private readonly kind: 'line' | 'bar',
     build: (canvas: HTMLCanvasElement) => AnyChart,
+    /** Marks on a line's points; series added later get them too. */
+    private readonly pointRadius?: number,
   ) {
     this.element = document.createElement('section');
     this.element.className = 'card chart-card';
@@ -121,8 +123,7 @@ export abstract class ChartCard {
   protected useSeries(series: readonly Series[] | undefined): void {
     if (!series || (series.length === this.series.length && series.every((s, i) => s.label === this.series[i].label && s.role === this.series[i].role))) return;
     this.series = series;
-    const extra = this.chart.data.datasets[0] as { pointRadius?: number } | undefined;
-    this.chart.data.datasets = series.map((s) => ({ ...dataset(this.kind, s), ...(extra?.pointRadius ? { pointRadius: extra.pointRadius } : {}) }));
+    this.chart.data.datasets = series.map((s) => ({ ...dataset(this.kind, s), ...(this.pointRadius ? { pointRadius: this.pointRadius } : {}) }));
     if (currentPalette) this.paint(currentPalette);
   }
 
@@ -243,7 +244,7 @@ export class TimeChart extends ChartCard {
           },
         },
       }) as AnyChart;
-    });
+    }, o.pointRadius);
   }
 
   /** `data[i]` belongs to series i; x runs from `min` to `max`. `series` replaces the series named at construction. */

@@ -158,12 +158,14 @@ test('the filters, filled from the agent, narrow what is drawn, and "All" brings
   const { page } = await openDashboard('dark');
   await showTab(page, 'overview');
   const before = await totals(page);
-  await pickFilter(page, 'project_type');
-  const t = await narrowed(page, (x) => x.attempts, before.attempts, 'fewer runs by outcome under a project type');
-  assert.ok(t['duration-histogram'] < before['duration-histogram'], 'the duration histogram counts fewer runs');
-  assert.ok(t.funnel < before.funnel, 'the funnel holds fewer runs');
-  await pickFilter(page, 'project_type', '');
-  await eventually(async () => (await totals(page)).attempts === before.attempts, 'the unfiltered figures again', 20_000);
+  for (const key of ['project_type', 'model', 'user']) {
+    const value = await pickFilter(page, key);
+    const t = await narrowed(page, (x) => x.attempts, before.attempts, `fewer runs by outcome for ${key} ${value}`);
+    assert.ok(t['duration-histogram'] < before['duration-histogram'], `${key}: the duration histogram counts fewer runs`);
+    assert.ok(t.funnel < before.funnel, `${key}: the funnel holds fewer runs`);
+    await pickFilter(page, key, '');
+    await eventually(async () => (await totals(page)).attempts === before.attempts, `the unfiltered figures again after ${key}`, 20_000);
+  }
 
   await showTab(page, 'usage');
   const cost = await totals(page);

@@ -37,8 +37,9 @@ export const AXIS = {
   rate: { yFormat: (v: number) => `${formatSmall(v)}/s`, unit: 'plain' },
 } satisfies Record<string, AxisFormat>;
 
-export function timeChart(id: string, title: string, type: 'line' | 'bar', axis: AxisFormat, stacked = false): TimeChart {
-  return new TimeChart(id, title, type, [], { ...axis, stacked });
+/** `pointRadius` marks each point of a line, so a step standing alone between gaps still shows. */
+export function timeChart(id: string, title: string, type: 'line' | 'bar', axis: AxisFormat, stacked = false, pointRadius?: number): TimeChart {
+  return new TimeChart(id, title, type, [], { ...axis, stacked, pointRadius });
 }
 
 export function barChart(id: string, title: string, axis: AxisFormat, o: { stacked?: boolean; horizontal?: boolean; xTitle?: string } = {}): CategoryChart {

@@ -41,7 +41,7 @@ export class OverviewDashboard extends Dashboard {
     { key: 'cpu', label: 'CPU now' },
     { key: 'memory', label: 'Memory now' },
   ]);
-  private readonly successRate = this.chart(timeChart('success-rate', 'Success rate', 'line', AXIS.percent));
+  private readonly successRate = this.chart(timeChart('success-rate', 'Success rate', 'line', AXIS.percent, false, 3));
   private readonly attempts = this.chart(timeChart('attempts', 'Runs by outcome', 'bar', AXIS.count, true));
   private readonly funnel = this.chart(barChart('funnel', 'Journey: started → deployed', AXIS.count, { stacked: true, horizontal: true }));
   private readonly phasePercentiles = this.chart(barChart('phase-percentiles', 'Phase duration percentiles', AXIS.duration));
