@@ -1,41 +1,13 @@
 /**
  * Decodes OTLP/HTTP request bodies, JSON or protobuf, into the intake's one
- * internal shape (model.ts).
- *
- * Protobuf: the OpenTelemetry JS project's protobufjs module generated from
- * the official opentelemetry-proto definitions
- * (`@opentelemetry/otlp-transformer` 0.212, the last release that ships it;
- * later ones hand-write their encoder and have no decoder). protobufjs does
- * the wire parsing; `toObject` turns the message into the same shape as
- * OTLP/JSON except that ids come out base64 instead of hex, so one
- * normalizer serves both encodings.
+ * internal shape (model.ts). protobufjs (proto.ts) does the wire parsing;
+ * `toObject` turns the message into the same shape as OTLP/JSON except that
+ * ids come out base64 instead of hex, so one normalizer serves both encodings.
  */
-import generated from '@opentelemetry/otlp-transformer/build/src/generated/root';
 import type { AttrValue, Attrs, LogRecord, MetricKind, MetricPoint, ResourceGroup, Signal, Span, SpanEvent } from './model';
+import { loadProto } from './proto-loader';
 
 export class DecodeError extends Error {}
-
-interface ProtoType {
-  decode(buf: Uint8Array): unknown;
-  toObject(message: unknown, options: Record<string, unknown>): unknown;
-  encode(message: unknown): { finish(): Uint8Array };
-  fromObject(object: Record<string, unknown>): unknown;
-}
-
-type Namespace = Record<string, Record<string, Record<string, ProtoType>>>;
-const collector = (generated as unknown as { opentelemetry: { proto: { collector: Namespace } } }).opentelemetry.proto.collector;
-
-export const REQUEST_TYPES: Record<Signal, ProtoType> = {
-  traces: collector.trace.v1.ExportTraceServiceRequest,
-  logs: collector.logs.v1.ExportLogsServiceRequest,
-  metrics: collector.metrics.v1.ExportMetricsServiceRequest,
-};
-
-export const RESPONSE_TYPES: Record<Signal, ProtoType> = {
-  traces: collector.trace.v1.ExportTraceServiceResponse,
-  logs: collector.logs.v1.ExportLogsServiceResponse,
-  metrics: collector.metrics.v1.ExportMetricsServiceResponse,
-};
 
 const TO_OBJECT = { longs: String, bytes: String, enums: Number, defaults: false, arrays: true };
 
@@ -58,7 +30,7 @@ export function decodeRequest<S extends Signal>(signal: S, body: Buffer, encodin
       throw new DecodeError(`the body is not valid JSON: ${(err as Error).message.slice(0, 120)}`);
     }
   } else {
-    const type = REQUEST_TYPES[signal];
+    const type = loadProto().REQUEST_TYPES[signal];
     try {
       root = type.toObject(type.decode(body), TO_OBJECT);
     } catch (err) {

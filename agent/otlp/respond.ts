@@ -4,15 +4,8 @@
  * google.rpc.Status on failure, as the OTLP/HTTP specification asks.
  */
 import type { ServerResponse } from 'node:http';
-import { Field, Root, Type } from 'protobufjs/light';
-import { RESPONSE_TYPES } from './decode';
+import { loadProto } from './proto-loader';
 import type { Signal } from './model';
-
-// google.rpc.Status is not part of the generated OTLP module; its two scalar
-// fields are declared here through protobufjs's reflection API (details,
-// a repeated Any, is never sent).
-const Status = new Type('Status').add(new Field('code', 1, 'int32')).add(new Field('message', 2, 'string'));
-new Root().define('google.rpc').add(Status);
 
 /** gRPC status codes used in the Status body. */
 export const GRPC = { invalidArgument: 3, resourceExhausted: 8, unavailable: 14, unauthenticated: 16 } as const;
@@ -27,7 +20,7 @@ export function sendExportResponse(res: ServerResponse, signal: Signal, encoding
     const body = partial ? { partialSuccess: { ...partial, [REJECTED_FIELD[signal]]: String(rejected) } } : {};
     return send(res, 200, 'application/json', Buffer.from(JSON.stringify(body)));
   }
-  const type = RESPONSE_TYPES[signal];
+  const type = loadProto().RESPONSE_TYPES[signal];
   const bytes = type.encode(type.fromObject(partial ? { partialSuccess: partial } : {})).finish();
   send(res, 200, 'application/x-protobuf', Buffer.from(bytes));
 }
@@ -35,11 +28,16 @@ export function sendExportResponse(res: ServerResponse, signal: Signal, encoding
 export function sendStatus(res: ServerResponse, http: number, encoding: Encoding, code: number, message: string, retryAfterS?: number): void {
   const headers: Record<string, string> = retryAfterS ? { 'Retry-After': String(retryAfterS) } : {};
   if (encoding === 'json') return send(res, http, 'application/json', Buffer.from(JSON.stringify({ code, message })), headers);
-  send(res, http, 'application/x-protobuf', Buffer.from(Status.encode(Status.fromObject({ code, message })).finish()), headers);
+  send(res, http, 'application/x-protobuf', Buffer.from(encodeStatus(code, message)), headers);
 }
 
 function send(res: ServerResponse, status: number, type: string, body: Buffer, headers: Record<string, string> = {}): void {
   if (res.headersSent) return;
   res.writeHead(status, { 'Content-Type': type, 'Content-Length': body.length, ...headers });
   res.end(body);
+}
+
+function encodeStatus(code: number, message: string): Uint8Array {
+  const { STATUS } = loadProto();
+  return STATUS.encode(STATUS.fromObject({ code, message })).finish();
 }

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { Field, Root, Type } from 'protobufjs/light';
-import { RESPONSE_TYPES } from '../../agent/otlp/decode';
+import { RESPONSE_TYPES } from '../../agent/otlp/proto';
 import type { OtlpStatus } from '../../agent/api/types';
 import { startAgent, workspace, type AgentProcess, type Workspace } from './harness';
 

@@ -34,6 +34,7 @@ function child(tracer: Tracer, parent: Span, name: string, attributes: Record<st
   return tracer.startSpan(name, { attributes }, trace.setSpan(context.active(), parent));
 }
 
+const EXPORT_TIMEOUT_MS = 60_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -113,10 +114,12 @@ async function runDetail(runId: string): Promise<RunDetail> {
 test('OTLP/HTTP JSON (gzip): a run with its phases, inferences, an exception and an ERROR log is found through the API', async () => {
   const d = ctx.agent.discovery!;
   const headers = { Authorization: `Bearer ${d.token}` };
+  // The exporters drop what times out (10 s by default); a loaded test machine must not lose spans.
+  const timeoutMillis = EXPORT_TIMEOUT_MS;
   const traceId = await generate({
-    traces: new JsonTraceExporter({ url: `${d.url}/v1/traces`, headers, compression: 'gzip' as never }),
-    logs: new JsonLogExporter({ url: `${d.url}/v1/logs`, headers }),
-    metrics: new JsonMetricExporter({ url: `${d.url}/v1/metrics`, headers }),
+    traces: new JsonTraceExporter({ url: `${d.url}/v1/traces`, headers, timeoutMillis, compression: 'gzip' as never }),
+    logs: new JsonLogExporter({ url: `${d.url}/v1/logs`, headers, timeoutMillis }),
+    metrics: new JsonMetricExporter({ url: `${d.url}/v1/metrics`, headers, timeoutMillis }),
   }, { fail: false, simple: false });
 
   const detail = await runDetail(traceId);
@@ -161,7 +164,8 @@ test('OTLP/HTTP protobuf from the environment `genmon otel-env` prints, spans ex
   const env = Object.fromEntries(lines.trim().split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
   assert.equal(env.OTEL_EXPORTER_OTLP_ENDPOINT, ctx.agent.discovery!.url);
   const saved = { ...process.env };
-  Object.assign(process.env, env);
+  Object.assign(process.env, env, { OTEL_EXPORTER_OTLP_TIMEOUT: String(EXPORT_TIMEOUT_MS) });
+  env.OTEL_EXPORTER_OTLP_TIMEOUT = String(EXPORT_TIMEOUT_MS);
   let exporters: Exporters;
   try {
     exporters = { traces: new ProtoTraceExporter(), logs: new ProtoLogExporter(), metrics: new ProtoMetricExporter() };

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { TraceBook } from '../../../agent/otlp/book';
-import { decodeRequest, DecodeError, REQUEST_TYPES } from '../../../agent/otlp/decode';
+import { decodeRequest, DecodeError } from '../../../agent/otlp/decode';
+import { REQUEST_TYPES } from '../../../agent/otlp/proto';
 import { mapLogs } from '../../../agent/otlp/map-logs';
 import { mapMetrics } from '../../../agent/otlp/map-metrics';
 import { mapSpans, type OutEvent } from '../../../agent/otlp/map-traces';
