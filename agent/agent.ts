@@ -106,7 +106,7 @@ export async function startAgent(config: AgentConfig, log: (message: string) => 
       },
     });
     registerOtlp(server, store, config.otlp, log);
-    const metrics = await startMetrics({ store, server, config, log });
+    const metrics = await startMetrics({ store, queries, server, config, log });
     cleanups.push(() => metrics.stop());
     const url = await server.listen();
     cleanups.push(() => server.close());

@@ -10,7 +10,8 @@
  *   histograms   cumulative buckets, sum and count over everything retained, from the sketches
  *   gauges       the last value observed in the past 24 h
  *   range gauges (costs, storage) and derived ratios: the value over the past 24 h
- * Run-derived series carry project_type and template; sum them away for totals.
+ * Series carry each metric's own labels; per project type, template, model of
+ * a run or user, ask the API, which answers those from per-run facts.
  */
 import { Counter, Gauge, Histogram, Registry, type MetricObjectWithValues, type MetricType, type MetricValueWithName } from 'prom-client';
 import type { MetricLabel } from './types';
@@ -70,7 +71,8 @@ export function registerPrometheus(server: ApiServer, { engine, now }: { engine:
     const registry = new Registry();
     const t = now();
     for (const def of METRICS) {
-      const labelNames = def.labels.filter((l) => l !== 'user' && l !== 'session');
+      // Run dimensions live in per-run facts, not in rollups: the exported series carry the metric's own labels.
+      const labelNames = def.labels.filter((l) => l !== 'user' && l !== 'session' && l !== 'project_type' && l !== 'template');
       const config = { name: def.name, help: `${def.help} (${def.unit})`, labelNames, registers: [registry] };
       if (def.type === 'histogram' && def.storage === 'histogram') {
         const h = new SketchHistogram({ ...config, buckets: def.unit === 'seconds' ? SECONDS_BUCKETS : COUNT_BUCKETS });

@@ -1,8 +1,8 @@
 /**
- * Where the money went: cost per day, project type, template and phase from
- * the rollups; per model and per user from the per-run facts, each run
- * attributed to its user and to its primary model (the one it spent the most
- * tokens on), because a run's cost is only complete once it has ended.
+ * Where the money went: cost per day and per phase from the rollups; per
+ * model, user, project type and template (and any filtered breakdown) from
+ * the per-run facts, each run attributed whole to its user, its project and
+ * its primary model (the one it spent the most tokens on).
  */
 import type { CostBreakdown, MetricFilters, MetricLabel } from '../api/types';
 import type { FactSource } from './facts';
@@ -18,7 +18,8 @@ const PARTS = [
 ] as const;
 
 export function costBreakdown(engine: MetricEngine, facts: FactSource, by: CostBreakdown['by'], from: number, to: number, filters: MetricFilters): CostBreakdown {
-  const rows = by === 'model' || by === 'user' ? fromFacts(facts, by, from, to, filters) : fromRollups(engine, by, from, to, filters);
+  const fromRuns = by === 'model' || by === 'user' || by === 'project_type' || by === 'template' || Object.keys(filters).length > 0;
+  const rows = fromRuns ? fromFacts(facts, by === 'day' || by === 'phase' ? 'day' : by, from, to, filters) : fromRollups(engine, by as 'day' | 'phase', from, to, filters);
   rows.sort((a, b) => b.totalUsd - a.totalUsd || (a.key < b.key ? -1 : 1));
   const sum = (k: keyof Row) => rows.reduce((n, r) => n + (r[k] as number), 0);
   const successes = engine.stat('genmon_generation_runs_total', 'increase', from, to, ['status'], filters).by?.find((g) => g.labels.status === 'success')?.value ?? 0;
@@ -36,7 +37,7 @@ export function costBreakdown(engine: MetricEngine, facts: FactSource, by: CostB
   };
 }
 
-function fromRollups(engine: MetricEngine, by: 'day' | 'project_type' | 'template' | 'phase', from: number, to: number, filters: MetricFilters): Row[] {
+function fromRollups(engine: MetricEngine, by: 'day' | 'phase', from: number, to: number, filters: MetricFilters): Row[] {
   const rows = new Map<string, Row>();
   const row = (key: string): Row => {
     let r = rows.get(key);
@@ -73,12 +74,18 @@ function fromRollups(engine: MetricEngine, by: 'day' | 'project_type' | 'templat
   return [...rows.values()];
 }
 
-function fromFacts(facts: FactSource, by: 'model' | 'user', from: number, to: number, filters: MetricFilters): Row[] {
+/** Per run, attributed whole to its key (by=phase under a filter falls back to days). */
+function fromFacts(facts: FactSource, by: 'model' | 'user' | 'project_type' | 'template' | 'day', from: number, to: number, filters: MetricFilters): Row[] {
   const rows = new Map<string, Row>();
   const runs = facts.runs(from, to, filters);
   const regenerated = new Set(runs.map((r) => r.regenerates).filter((id): id is string => id !== null));
   for (const run of runs) {
-    const key = (by === 'model' ? run.model : run.userId) ?? 'none';
+    const key =
+      (by === 'model' ? run.model
+        : by === 'user' ? run.userId
+        : by === 'project_type' ? run.projectType
+        : by === 'template' ? run.template
+        : new Date(run.startedAt).toISOString().slice(0, 10)) ?? 'none';
     let r = rows.get(key);
     if (!r) {
       r = { key, runs: 0, successes: 0, computeUsd: 0, storageUsd: 0, apiUsd: 0, modelUsd: 0, totalUsd: 0, wastedUsd: 0, perSuccessUsd: null };

@@ -46,7 +46,21 @@ export const FACT_METRICS: Record<string, Derive> = {
   genmon_features_per_run: (r) => [{ labels: {}, value: r.features.length, ts: r.startedAt }],
   genmon_feature_runs_total: (r) => ended(r, (ts) => r.features.map((feature) => ({ labels: { feature, status: r.status }, value: 1, ts }))),
   genmon_journey_step_reached_total: (r) =>
-    JOURNEY_STEPS.slice(0, r.facts.step + 1).map((step, i) => ({ labels: { step }, value: 1, ts: i === r.facts.step ? r.facts.stepAt : r.startedAt })),
+    JOURNEY_STEPS.slice(0, r.facts.step + 1).map((step, i) => ({ labels: { step }, value: 1, ts: r.facts.stepTimes[i] ?? r.startedAt })),
+  genmon_journey_step_duration_seconds: (r) => {
+    const out: Observation[] = [];
+    let previous = r.startedAt;
+    for (let i = 1; i <= r.facts.step; i++) {
+      const at = r.facts.stepTimes[i];
+      if (at === undefined) continue;
+      out.push({ labels: { step: JOURNEY_STEPS[i] }, value: Math.max(0, at - previous) / 1000, ts: at });
+      previous = at;
+    }
+    return out;
+  },
+  genmon_phases_skipped_total: (_r, phases) =>
+    phases.filter((p) => p.status === 'skipped' && p.endedAt !== null).map((p) => ({ labels: { phase: p.phase }, value: 1, ts: p.endedAt! })),
+  genmon_errors_total: (r) => r.facts.errors.map(([category, severity, phase, ts]) => ({ labels: { category, severity, phase }, value: 1, ts })),
   genmon_compute_units_total: (r) => [{ labels: {}, value: r.facts.computeUnits, ts: r.startedAt }],
   genmon_storage_usage_bytes: (r) => (r.facts.artifactBytes ? [{ labels: {}, value: r.facts.artifactBytes, ts: r.endedAt ?? r.startedAt }] : []),
   genmon_cost_compute_usd: (r) => [{ labels: {}, value: r.facts.computeUsd, ts: r.startedAt }],
@@ -60,6 +74,18 @@ export const FACT_METRICS: Record<string, Derive> = {
       return retry > 0 ? [{ labels: { kind: 'retry' }, value: retry, ts }] : [];
     }),
 };
+
+/** Quality scores and feedback: the run's mean score, at its last score event (a run-level reading). */
+for (const metric of [
+  'genmon_quality_lint_score', 'genmon_quality_test_coverage_score', 'genmon_quality_security_score', 'genmon_quality_performance_score',
+  'genmon_accuracy_requirements_score', 'genmon_accuracy_blueprint_score', 'genmon_accuracy_code_correctness_score',
+  'genmon_accuracy_documentation_score', 'genmon_feedback_score',
+]) {
+  FACT_METRICS[metric] = (r) => {
+    const s = r.facts.scores[metric];
+    return s && s[1] > 0 ? [{ labels: {}, value: s[0] / s[1], ts: s[2] }] : [];
+  };
+}
 
 /** Whether a figure can be answered from per-run facts. */
 export function hasFacts(metric: string): boolean {

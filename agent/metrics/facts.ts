@@ -29,8 +29,14 @@ export interface RunFactRow {
 export interface FactSource {
   /** Runs started in [from, to) that pass the filters. */
   runs(from: number, to: number, filters: MetricFilters): RunFactRow[];
-  /** Phase attempts of these runs. */
-  phases(runIds: string[]): PhaseFact[];
+  /** Phase attempts of these runs (started in [from, to)). */
+  phases(runIds: string[], from: number, to: number): PhaseFact[];
+  /** Distinct values of a run column (project_type, template, model) among runs started in [from, to). */
+  distinct(column: 'project_type' | 'template' | 'model', from: number, to: number): string[];
+}
+
+export function readDistinct(st: Statements, column: 'project_type' | 'template' | 'model', from: number, to: number): string[] {
+  return st.column<string>(`SELECT DISTINCT ${column} FROM runs WHERE started_at >= ? AND started_at < ? AND ${column} IS NOT NULL`, [from, to]);
 }
 
 export function readPhaseFacts(st: Statements, runIds: string[]): PhaseFact[] {

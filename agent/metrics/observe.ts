@@ -41,10 +41,13 @@ export class MetricDeriver {
     private readonly prices: () => PriceTable,
   ) {}
 
-  /** Observes a run-derived figure twice: across all runs, and per project type and template. */
-  private run(state: RunState, metric: string, labels: Labels, value: number, ts: number): void {
+  /**
+   * A run-derived figure. Rollups carry its own labels only: its run's
+   * project type, template, primary model and user live in the run's facts,
+   * which answer filters by them.
+   */
+  private run(_state: RunState, metric: string, labels: Labels, value: number, ts: number): void {
     this.rollup.observe(metric, labels, value, ts);
-    this.rollup.observe(metric, { ...labels, project_type: state.projectType ?? 'none', template: state.template ?? 'none' }, value, ts);
   }
 
   private state(runId: string, ts: number): RunState | null {
@@ -85,7 +88,8 @@ export class MetricDeriver {
     const s = this.state(e.run_id, ts);
     if (!s) return;
     const seconds = e.duration_ms / 1000;
-    if (e.status !== 'skipped') {
+    if (e.status === 'skipped') this.run(s, 'genmon_phases_skipped_total', { phase: e.phase }, 1, ts);
+    else {
       this.run(s, 'genmon_phase_duration_seconds', { phase: e.phase, status: e.status }, seconds, ts);
       const usd = seconds * this.prices().computePerUnit;
       this.run(s, 'genmon_compute_units_total', { phase: e.phase }, seconds, ts);
@@ -100,6 +104,7 @@ export class MetricDeriver {
       const name = JOURNEY_STEPS[step];
       this.run(s, 'genmon_journey_step_reached_total', { step: name }, 1, ts);
       this.run(s, 'genmon_journey_step_duration_seconds', { step: name }, Math.max(0, ts - s.facts.stepAt) / 1000, ts);
+      s.facts.stepTimes[step] = ts;
       s.facts.step = step;
       s.facts.stepAt = ts;
     }
@@ -156,7 +161,9 @@ export class MetricDeriver {
 
   error(e: ErrorEvent, ts: number): void {
     const s = this.state(e.run_id, ts);
-    if (s) this.run(s, 'genmon_errors_total', { category: e.category, severity: e.severity, phase: e.phase ?? 'none' }, 1, ts);
+    if (!s) return;
+    this.run(s, 'genmon_errors_total', { category: e.category, severity: e.severity, phase: e.phase ?? 'none' }, 1, ts);
+    s.facts.errors.push([e.category, e.severity, e.phase ?? 'none', ts]);
   }
 
   quality(e: QualityScores, ts: number): void {
@@ -164,7 +171,9 @@ export class MetricDeriver {
     if (!s) return;
     for (const [field, metric] of QUALITY_FIELDS) {
       const v = e[field];
-      if (typeof v === 'number') this.run(s, metric, {}, v, ts);
+      if (typeof v !== 'number') continue;
+      this.run(s, metric, {}, v, ts);
+      s.facts.scores[metric] = [(s.facts.scores[metric]?.[0] ?? 0) + v, (s.facts.scores[metric]?.[1] ?? 0) + 1, ts];
     }
   }
 
@@ -172,6 +181,7 @@ export class MetricDeriver {
     const s = this.state(runId, ts);
     if (!s) return;
     this.run(s, 'genmon_feedback_score', {}, score, ts);
+    s.facts.scores.genmon_feedback_score = [(s.facts.scores.genmon_feedback_score?.[0] ?? 0) + score, (s.facts.scores.genmon_feedback_score?.[1] ?? 0) + 1, ts];
     this.interaction(s, ts, 'other');
   }
 

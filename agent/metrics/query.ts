@@ -42,7 +42,13 @@ interface Frame {
   segments: Segment[];
 }
 
-const RUN_DIMS: MetricLabel[] = ['project_type', 'template'];
+/** Filters that select runs, answered from per-run facts. */
+const RUN_FILTERS = ['project_type', 'template', 'model', 'user'] as const;
+
+/** A metric whose series carry the model itself (a model call's), rather than its run's primary model. */
+function intrinsicModel(def: MetricDef): boolean {
+  return def.labels.includes('model');
+}
 const MAX_POINTS = 5000;
 const QUANTILE: Partial<Record<MetricAgg, number>> = { p50: 0.5, p90: 0.9, p95: 0.95, p99: 0.99 };
 
@@ -130,6 +136,7 @@ export class MetricEngine {
 
   /** Label values seen for a label in a range, across every metric that has it. */
   labelValues(name: MetricLabel, from: number, to: number): string[] {
+    if (name === 'project_type' || name === 'template') return this.opts.facts.distinct(name, from, to);
     if (name === 'user') {
       return this.st.column<string>('SELECT DISTINCT user_id FROM user_activity WHERE hour >= ? AND hour < ? ORDER BY 1', [alignDown(from, 3_600_000), to]);
     }
@@ -232,11 +239,12 @@ export class MetricEngine {
   /** Rollup rows of a stored metric, added up per group and step. */
   private grid(ref: Ref, frame: Frame, by: MetricLabel[], filters: MetricFilters, withSketch: boolean): Grid {
     const def = this.def(ref.metric);
-    const runFilter = filters.user !== undefined || (filters.model !== undefined && !def.labels.includes('model'));
-    if (runFilter) {
+    // Rollups carry no run dimensions: a filter or grouping by one reads the runs' facts.
+    const runFilters = RUN_FILTERS.filter((f) => filters[f] !== undefined && !(f === 'model' && intrinsicModel(def)));
+    const runGrouping = by.some((l) => l === 'project_type' || l === 'template');
+    if (runFilters.length > 0 || runGrouping) {
       if (def.runDims && FACT_METRICS[def.name]) return this.factGrid(ref, frame, by, filters, withSketch);
-      if (filters.user !== undefined) this.ignored.add('user');
-      if (filters.model !== undefined && !def.labels.includes('model')) this.ignored.add('model');
+      for (const f of runFilters) this.ignored.add(f);
     }
     const chosen = this.select(def, ref, by, filters);
     const grid: Grid = new Map();
@@ -283,7 +291,7 @@ export class MetricEngine {
     // Runs that started up to a day before the range may still end, or be abandoned, inside it.
     const runs = this.opts.facts.runs(frame.start - 86_400_000, end, filters);
     const derive = FACT_METRICS[ref.metric];
-    const phases = ref.metric === 'genmon_phase_duration_seconds' ? this.opts.facts.phases(runs.map((r) => r.runId)) : [];
+    const phases = ref.metric === 'genmon_phase_duration_seconds' ? this.opts.facts.phases(runs.map((r) => r.runId), frame.start - 86_400_000, end) : [];
     const byRun = new Map<string, typeof phases>();
     for (const p of phases) byRun.set(p.runId, [...(byRun.get(p.runId) ?? []), p]);
     const grid: Grid = new Map();
@@ -317,14 +325,9 @@ export class MetricEngine {
 
   /** The series a query reads: across all runs, or per project type and template when a filter or grouping needs those. */
   private select(def: MetricDef, ref: Ref, by: MetricLabel[], filters: MetricFilters): SeriesInfo[] {
-    const detail = def.runDims === true && (RUN_DIMS.some((l) => by.includes(l)) || filters.project_type !== undefined || filters.template !== undefined);
     return this.series.of(def.name).filter((s) => {
-      if (def.runDims && (s.labels.project_type !== undefined) !== detail) return false;
       for (const [label, allowed] of Object.entries(ref.where ?? {})) if (!allowed!.includes(s.labels[label])) return false;
-      for (const label of ['project_type', 'template', 'model'] as const) {
-        const wanted = filters[label];
-        if (wanted !== undefined && def.labels.includes(label) && s.labels[label] !== wanted) return false;
-      }
+      if (filters.model !== undefined && intrinsicModel(def) && s.labels.model !== filters.model) return false;
       return true;
     });
   }

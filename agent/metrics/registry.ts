@@ -72,6 +72,8 @@ export const METRICS: readonly MetricDef[] = [
   def('genmon_phase_duration_seconds', 'histogram', 'histogram', 'seconds', 'generation',
     ['1.1 timing.blueprintGeneration', '1.1 timing.codeGeneration', '1.1 timing.validation', '1.1 timing.deployment'], ['phase', 'status'],
     'Duration of each phase attempt (phase.ended duration_ms), every attempt counted; skipped phases are not observed.', { runDims: true }),
+  def('genmon_phases_skipped_total', 'counter', 'counter', '1', 'generation', [], ['phase'],
+    'Phases skipped on purpose (phase.ended status skipped), which the duration histogram leaves out.', { runDims: true }),
   def('genmon_generation_duration_seconds', 'histogram', 'histogram', 'seconds', 'generation', ['1.1 timing.total'], ['status'],
     'Whole-run duration (run.ended duration_ms).', { runDims: true }),
   def('genmon_cpu_usage_ratio', 'gauge', 'gauge', 'ratio', 'compute', ['1.1 resources.cpuUsage', '2.2 compute.cpuUsage'], [], 'Whole-machine CPU busy, 0..1, from each machine sample.'),

@@ -25,7 +25,7 @@ export type Labels = Partial<Record<MetricLabel, string>>;
 interface Cell {
   series: string;
   metric: string;
-  labels: string;
+  labels: Labels;
   bucket: number;
   count: number;
   sum: number;
@@ -34,6 +34,22 @@ interface Cell {
   last: number;
   lastTs: number;
   sketch: Sketch | null;
+}
+
+/**
+ * Adds rows given as a JSON array of `[series, bucket, count, sum, min, max,
+ * last, last_ts, sketch hex]` into a rollup table, merging with rows there.
+ */
+export function rollupUpsert(tier: string): string {
+  return `INSERT INTO rollup_${tier} (series, bucket, count, sum, min, max, last, last_ts, sketch)
+    SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, value ->> 7, unhex(value ->> 8)
+    FROM json_each(?) WHERE true
+    ON CONFLICT (series, bucket) DO UPDATE SET
+      count = count + excluded.count, sum = sum + excluded.sum,
+      min = MIN(min, excluded.min), max = MAX(max, excluded.max),
+      last = CASE WHEN excluded.last_ts >= last_ts THEN excluded.last ELSE last END,
+      last_ts = MAX(last_ts, excluded.last_ts),
+      sketch = sketch_merge(sketch, excluded.sketch)`;
 }
 
 /** Labels as stored: keys in sorted order, so the same set is always the same text. */
@@ -59,18 +75,9 @@ export class RollupWriter {
   retention: Retention = DEFAULT_RETENTION;
 
   constructor() {
-    this.upserts = TIERS.map(
-      ({ tier }) => `INSERT INTO rollup_${tier} (series, bucket, count, sum, min, max, last, last_ts, sketch)
-        SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, value ->> 7, unhex(value ->> 8)
-        FROM json_each(?) WHERE true
-        ON CONFLICT (series, bucket) DO UPDATE SET
-          count = count + excluded.count, sum = sum + excluded.sum,
-          min = MIN(min, excluded.min), max = MAX(max, excluded.max),
-          last = CASE WHEN excluded.last_ts >= last_ts THEN excluded.last ELSE last END,
-          last_ts = MAX(last_ts, excluded.last_ts),
-          sketch = sketch_merge(sketch, excluded.sketch)`,
-    );
+    this.upserts = TIERS.map(({ tier }) => rollupUpsert(tier));
   }
+
 
   /**
    * One observation: a counter's increment, a gauge's reading or a
@@ -80,18 +87,22 @@ export class RollupWriter {
     if (!Number.isFinite(value) || !Number.isFinite(ts)) return;
     const def = metricDef(metric);
     if (!def || def.storage === 'alias' || def.storage === 'derived') throw new Error(`${metric} is not a stored metric`);
-    const text = labelKey(labels);
-    const series = `${metric}${text}`;
+    // The series key from the metric's declared labels in order: no sorting or JSON per observation.
+    let series = metric;
+    for (const l of def.labels) {
+      const v = labels[l];
+      series += v === undefined ? '\u0001' : `\u0001\u0002${v}`;
+    }
     const histogram = def.storage === 'histogram';
     for (const [i, { tier, ms }] of TIERS.entries()) {
       // Old events (a history read late) skip the tiers that no longer keep their time:
       // bulk ingestion then costs a few 1-hour and 1-day rows per record, not a row per minute.
       if (ts < this.at - tierRetentionMs(this.retention, tier)) continue;
       const bucket = ts - (((ts % ms) + ms) % ms);
-      const key = `${bucket}|${series}`;
+      const key = `${bucket}${series}`;
       let cell = this.cells[i].get(key);
       if (!cell) {
-        cell = { series, metric, labels: text, bucket, count: 0, sum: 0, min: value, max: value, last: value, lastTs: ts, sketch: histogram ? new Sketch() : null };
+        cell = { series, metric, labels, bucket, count: 0, sum: 0, min: value, max: value, last: value, lastTs: ts, sketch: histogram ? new Sketch() : null };
         this.cells[i].set(key, cell);
       }
       cell.count++;
@@ -131,10 +142,11 @@ export class RollupWriter {
   private seriesId(st: Statements, c: Cell): number {
     let id = this.seriesIds.get(c.series);
     if (id !== undefined) return id;
-    const row = st.one<{ id: number }>('SELECT id FROM series WHERE metric = ? AND labels = ?', [c.metric, c.labels]);
+    const text = labelKey(c.labels);
+    const row = st.one<{ id: number }>('SELECT id FROM series WHERE metric = ? AND labels = ?', [c.metric, text]);
     if (row) id = Number(row.id);
     else {
-      st.run('INSERT INTO series (metric, labels) VALUES (?, ?)', [c.metric, c.labels]);
+      st.run('INSERT INTO series (metric, labels) VALUES (?, ?)', [c.metric, text]);
       id = Number(st.one<{ id: number }>('SELECT last_insert_rowid() AS id')!.id);
     }
     this.seriesIds.set(c.series, id);

@@ -30,6 +30,12 @@ export interface RunFacts {
   abandonedAt: number | null;
   /** The attempt of each phase last started, for the cost of the model calls made in it. */
   open: Record<string, number>;
+  /** When each journey step was reached, by step index. */
+  stepTimes: Record<number, number>;
+  /** Quality scores and feedback of the run: metric → [sum, count, last time]. */
+  scores: Record<string, [number, number, number]>;
+  /** The run's errors as [category, severity, phase, time]. */
+  errors: [string, string, string, number][];
 }
 
 export interface RunState {
@@ -48,7 +54,7 @@ export interface RunState {
 export function emptyFacts(startedAt: number): RunFacts {
   return {
     tokens: {}, inputTokens: 0, outputTokens: 0, inferences: 0, modelUsd: 0, computeUnits: 0, computeUsd: 0, apiCalls: 0, apiUsd: 0,
-    artifactBytes: 0, storageUsd: 0, step: 0, stepAt: startedAt, modified: false, attempts: {}, abandonedAt: null, open: {},
+    artifactBytes: 0, storageUsd: 0, step: 0, stepAt: startedAt, modified: false, attempts: {}, abandonedAt: null, open: {}, stepTimes: { 0: startedAt }, scores: {}, errors: [],
   };
 }
 

@@ -9,7 +9,12 @@ import { registerPrometheus } from '../api/prometheus';
 import type { ApiServer } from '../api/server';
 import type { AgentConfig } from '../config';
 import type { Store } from '../store/store';
-import { readPhaseFacts, readRunFacts, type FactSource } from './facts';
+import { loadSqlJs } from '../store/sqlite';
+import { Maintenance } from '../store/maintenance';
+import { PartitionSet } from '../store/partitions';
+import { History } from '../store/history';
+import type { Queries } from '../store/queries';
+import type { FactSource } from './facts';
 import { DEFAULT_PRICES, readPriceFile } from './prices';
 import { parseSettings, type StoreSettings } from './settings';
 import { MetricEngine } from './query';
@@ -19,15 +24,31 @@ const TICK_MS = 60_000;
 
 export interface MetricsService {
   engine: MetricEngine;
-  stop(): void;
+  parts: PartitionSet;
+  stop(): Promise<void>;
 }
 
-export async function startMetrics(deps: { store: Store; server: ApiServer; config: AgentConfig; log: (m: string) => void; now?: () => number }): Promise<MetricsService> {
-  const { store, server, config, log } = deps;
+export async function startMetrics(deps: {
+  store: Store; queries: Queries; server: ApiServer; config: AgentConfig; log: (m: string) => void; now?: () => number;
+}): Promise<MetricsService> {
+  const { store, queries, server, config, log } = deps;
   const now = deps.now ?? Date.now;
   const settings = await journalSettings(store, config, now);
-  const facts: FactSource = { runs: (from, to, filters) => readRunFacts(store.st, from, to, filters), phases: (ids) => readPhaseFacts(store.st, ids) };
-  const engine = new MetricEngine(store.st, { prices: () => settings.prices, retention: () => settings.retention, now, sources: () => [statementsSource(store.st)], facts });
+  const parts = new PartitionSet(await loadSqlJs(), store.dataPath, log);
+  const facts: FactSource = parts.facts(store.st);
+  const hot = statementsSource(store.st);
+  const partitioned = parts.source();
+  const engine = new MetricEngine(store.st, { prices: () => settings.prices, retention: () => settings.retention, now, sources: () => [hot, partitioned], facts });
+  queries.history = new History({
+    engine, parts, now,
+    rawMs: () => settings.retention.rawHours * 3_600_000,
+    oldestSample: () => {
+      const ts = store.st.one<{ ts: number | null }>('SELECT MIN(ts) AS ts FROM samples')?.ts;
+      return ts === null || ts === undefined ? null : Number(ts);
+    },
+  });
+  const maintenance = new Maintenance({ store, parts, retention: () => settings.retention, now, log });
+  maintenance.start();
   registerMetricRoutes(server, { engine, facts, now });
   registerPrometheus(server, { engine, now });
 
@@ -48,7 +69,15 @@ export async function startMetrics(deps: { store: Store; server: ApiServer; conf
   };
   void tick();
   const timer = setInterval(() => void tick(), TICK_MS).unref();
-  return { engine, stop: () => clearInterval(timer) };
+  return {
+    engine,
+    parts,
+    stop: async () => {
+      clearInterval(timer);
+      await maintenance.stop();
+      parts.close();
+    },
+  };
 }
 
 /** A tick is journaled only when it has something to decide, so an idle agent writes nothing. */

@@ -17,6 +17,7 @@ import { MachineMetrics } from '../metrics/machine';
 import { MetricDeriver } from '../metrics/observe';
 import { parseSettings, type StoreSettings } from '../metrics/settings';
 import { RollupWriter } from '../metrics/rollup';
+import { retireRows, sealRows } from './seal-rows';
 import { IngestProcessing } from './processing';
 import type { Statements } from './statements';
 
@@ -64,9 +65,11 @@ class RunCache {
     this.entries.clear();
   }
 
-  add(runId: string): void {
+  /** `fresh`: a run new to the database, so it has no phases yet and they need no lookup. */
+  add(runId: string, fresh = false): void {
     if (this.entries.size >= this.capacity) this.entries.clear();
-    if (!this.entries.has(runId)) this.entries.set(runId, null);
+    if (fresh) this.entries.set(runId, new Map());
+    else if (!this.entries.has(runId)) this.entries.set(runId, null);
   }
 
   /** Known without a database lookup miss being cached. */
@@ -208,6 +211,17 @@ export class Applier {
       case 'processing':
         this.processing.load(record.body.toString('utf8'));
         return { push: [], lines: 0, bad: 0 };
+      case 'seal':
+        sealRows(this.st, h.tier, h.from, h.to);
+        // Sealed runs are gone from the tables the caches stand for.
+        this.forgetCaches();
+        return { push: [], lines: 0, bad: 0 };
+      case 'drop':
+        return { push: [], lines: 0, bad: 0 };
+      case 'retire':
+        retireRows(this.st, h.at, this.settings.retention);
+        this.forgetCaches();
+        return { push: [], lines: 0, bad: 0 };
       case 'tick': {
         const abandoned = this.metrics.tick(h.at, h);
         this.metrics.flush();
@@ -317,7 +331,7 @@ export class Applier {
         );
         this.processing.runAttributes(e, ts, sourceId, lineNo);
         this.metrics.runStarted(e, ts, known);
-        this.runs.add(runId);
+        this.runs.add(runId, !known);
         touched.add(runId);
         return;
       }

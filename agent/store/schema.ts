@@ -319,6 +319,10 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX sessions_open ON sessions (last_at) WHERE closed_at IS NULL;
 
   CREATE TABLE user_activity (hour INTEGER NOT NULL, user_id TEXT NOT NULL, PRIMARY KEY (hour, user_id)) WITHOUT ROWID;
+
+  -- Raw rows age out by time range, through an index rather than a scan.
+  CREATE INDEX raw_chunks_received ON raw_chunks (received_at);
+  CREATE INDEX events_ts ON events (ts);
   `,
 ];
 

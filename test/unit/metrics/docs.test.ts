@@ -18,7 +18,7 @@ function sections(): Map<string, { type: string; unit: string; labels: string[];
     out.set(m[1], {
       type, unit,
       labels: labels === '—' ? [] : labels.split(', '),
-      spec: spec.split('; '),
+      spec: spec === '—' ? [] : spec.split('; '),
       text: m[2],
     });
   }

@@ -68,6 +68,7 @@ test('generation: attempts, outcomes, success rate, durations', () => {
     near(codegen.value, 7, 'codegen p50 (of 5, 7, 10)', ALPHA);
     near(stat('genmon_phase_duration_seconds', 'max'), 10, 'max phase');
   });
+  check('genmon_phases_skipped_total', () => assert.deepEqual(by('genmon_phases_skipped_total', 'phase'), { blueprint: 1 }));
   check('genmon_generation_duration_seconds', () => {
     near(stat('genmon_generation_duration_seconds', 'p50'), 17, 'run p50 (of 17, 23: lower rank)', ALPHA);
     // DDSketch's rank rule, q·(n−1) rounded down: of two runs, p99 is still the faster one.

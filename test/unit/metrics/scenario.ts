@@ -8,7 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MountUsage, Sample } from '../../../agent/api/types';
 import { costBreakdown } from '../../../agent/metrics/cost';
-import { readPhaseFacts, readRunFacts, type FactSource } from '../../../agent/metrics/facts';
+import type { FactSource } from '../../../agent/metrics/facts';
+import { PartitionSet } from '../../../agent/store/partitions';
+import { loadSqlJs } from '../../../agent/store/sqlite';
 import { DEFAULT_PRICES } from '../../../agent/metrics/prices';
 import { MetricEngine } from '../../../agent/metrics/query';
 import { DEFAULT_RETENTION } from '../../../agent/metrics/settings';
@@ -59,6 +61,7 @@ export const EVENTS = [
   e(2 * MIN + 3000, 'r3', 'phase.ended', { phase: 'blueprint', status: 'ok', duration_ms: 3000 }),
   // r4: u3/s3, static/astro, no features: the user abandons it.
   e(3 * MIN, 'r4', 'run.started', { user_id: 'u3', session_id: 's3', project_type: 'static', template: 'astro' }),
+  e(3 * MIN + 1000, 'r4', 'phase.ended', { phase: 'blueprint', status: 'skipped', duration_ms: 0 }),
   e(4 * MIN, 'r4', 'run.abandoned', { reason: 'cancelled' }),
   // After r1: feedback and a hand modification, in session s1.
   e(5 * MIN, 'r1', 'feedback', { score: 5 }),
@@ -95,7 +98,7 @@ export async function scenario(): Promise<Scenario> {
   await store.commit([{ header: { kind: 'mounts', at: T0 + 10 * MIN }, body: Buffer.from(JSON.stringify(MOUNTS)) }]);
   const tick = { abandonAfterMs: 30 * MIN, sessionTimeoutMs: 30 * MIN };
   await store.commit([{ header: { kind: 'tick', at: T0 + 2 * HOUR, ...tick }, body: Buffer.alloc(0) }]);
-  const facts: FactSource = { runs: (f, t, filters) => readRunFacts(store.st, f, t, filters), phases: (ids) => readPhaseFacts(store.st, ids) };
+  const facts: FactSource = new PartitionSet(await loadSqlJs(), join(dir, 'genmon.db'), () => undefined).facts(store.st);
   const engine = new MetricEngine(store.st, {
     prices: () => DEFAULT_PRICES, retention: () => DEFAULT_RETENTION, now: () => T0 + 3 * HOUR, sources: () => [statementsSource(store.st)], facts,
   });
