@@ -26,6 +26,8 @@ import { SCHEMA_VERSION } from './store/schema';
 import { Store } from './store/store';
 import { Tailer } from './tailer/tailer';
 import { startDemoGenerator } from './demo';
+import { startMetrics } from './metrics/service';
+import { tierRetentionMs } from './metrics/settings';
 
 export const VERSION = '0.1.0';
 
@@ -75,6 +77,7 @@ export async function startAgent(config: AgentConfig, log: (message: string) => 
       dbPath: config.dbPath,
       logDirs: config.logDirs,
       schemaVersion: SCHEMA_VERSION,
+      historyMs: tierRetentionMs(config.retention, '1d'),
     });
     const token = randomBytes(32).toString('base64url');
     const server = new ApiServer({ token, host: config.host, port: config.port, log, hello: () => ({ type: 'hello', health: health() }) });
@@ -104,6 +107,8 @@ export async function startAgent(config: AgentConfig, log: (message: string) => 
       },
     });
     registerOtlp(server, store, config.otlp, log);
+    const metrics = await startMetrics({ store, queries, server, config, log });
+    cleanups.push(() => metrics.stop());
     const url = await server.listen();
     cleanups.push(() => server.close());
     store.onPush((message) => {

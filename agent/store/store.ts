@@ -20,6 +20,7 @@ import { decodeSegment, Journal, type JournalRecord, type RecordHeader } from '.
 import { packLines } from './pack';
 import { applyPragmas, DatabaseError, getMeta, loadSqlJs, migrate, openImage } from './sqlite';
 import { Statements } from './statements';
+import { partitionFileEffect, removeStaleParts } from './partition-files';
 
 export interface StoreOptions {
   dbPath: string;
@@ -66,6 +67,8 @@ export class Store {
   private eventListener: ((events: EventBase[]) => void) | null = null;
   private queue: Pending[] = [];
   private draining = false;
+  /** Set while maintenance holds the store: commits wait in the queue. */
+  private paused = false;
   private snapshotting: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
   private dirty = false;
@@ -111,6 +114,8 @@ export class Store {
       opts.log(`replayed ${records.records.length} journal records after snapshot ${chosen.seq}`);
       store.dirty = true;
     }
+    // Partitions built for a seal whose record never made it to the journal.
+    if (!opts.readOnly) removeStaleParts(opts.dbPath);
     if (journal) store.timer = setInterval(() => void store.maybeSnapshot(), 5_000).unref();
     return store;
   }
@@ -148,7 +153,7 @@ export class Store {
     if (this.closed) throw new Error('store is closed');
     return new Promise((resolve, reject) => {
       this.queue.push({ items, resolve, reject });
-      if (!this.draining) {
+      if (!this.draining && !this.paused) {
         this.draining = true;
         setImmediate(() => this.drain());
       }
@@ -157,6 +162,10 @@ export class Store {
 
   /** Group commit: everything queued in one journal write and one fdatasync. */
   private drain(): void {
+    if (this.paused) {
+      this.draining = false;
+      return;
+    }
     const batch = this.queue;
     this.queue = [];
     this.draining = false;
@@ -199,6 +208,51 @@ export class Store {
     }
   }
 
+  /**
+   * Runs `fn` with the store to itself: commits queue up until it is done, so
+   * what it reads from the database is what its records are applied to (a
+   * partition sealed from rows no record changes meanwhile).
+   */
+  async exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.closed || !this.journal) throw new Error(this.closed ? 'store is closed' : 'store is read-only');
+    if (this.draining) this.drain();
+    this.paused = true;
+    try {
+      return await fn();
+    } finally {
+      this.paused = false;
+      if (this.queue.length > 0 && !this.draining) {
+        this.draining = true;
+        setImmediate(() => this.drain());
+      }
+    }
+  }
+
+  /** Sequence number the next journal record gets (for files named after the record that will install them). */
+  get nextSeq(): number {
+    if (!this.journal) throw new Error('store is read-only');
+    return this.journal.next;
+  }
+
+  /** Journals and applies at once; only inside `exclusive`. */
+  commitNow(items: CommitItem[]): ApplyResult[] {
+    if (!this.paused || !this.journal) throw new Error('commitNow outside exclusive');
+    const records = this.journal.append(items);
+    const results = this.applyAll(records);
+    this.dirty = true;
+    for (const result of results) for (const message of result.push) this.emit(message);
+    return results;
+  }
+
+  /** Milliseconds since the last commit. */
+  get idleMs(): number {
+    return this.now() - this.lastCommitAt;
+  }
+
+  get dataPath(): string {
+    return this.opts.dbPath;
+  }
+
   private applyAll(records: JournalRecord[], packed: (Buffer | undefined)[] = []): ApplyResult[] {
     const results: ApplyResult[] = [];
     this.db.exec('BEGIN');
@@ -207,6 +261,7 @@ export class Store {
       try {
         results.push(this.applier.apply(record, packed[i]));
         this.db.exec('RELEASE rec');
+        partitionFileEffect(this.opts.dbPath, record, this.opts.log);
       } catch (err) {
         this.db.exec('ROLLBACK TO rec');
         this.db.exec('RELEASE rec');

@@ -18,6 +18,8 @@ export interface NodeModel {
   /** Children known now; `expandable` without them means they are fetched on expand. */
   children?: NodeModel[];
   expandable?: boolean;
+  /** Shown expanded the first time (VS Code remembers the user's choice after that). */
+  expanded?: boolean;
   /** What selecting the node opens. */
   open?: { kind: 'run'; runId: string } | { kind: 'error'; error: ErrorRecord };
   runId?: string;
@@ -40,6 +42,8 @@ export function statusIcon(status: RunStatus | 'ok' | 'skipped' | 'running'): { 
       return { id: 'debug-step-over', color: 'disabledForeground' };
     case 'running':
       return { id: 'sync~spin' };
+    case 'abandoned':
+      return { id: 'circle-slash', color: 'disabledForeground' };
   }
 }
 

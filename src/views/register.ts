@@ -3,7 +3,8 @@ import * as vscode from 'vscode';
 import type { Sample, Summary } from '../../agent/api/types';
 import type { AgentConnection } from '../agent/connection';
 import { errorGroupTree } from '../alerts/model';
-import { connectionMessage, errorNode, overviewNodes, resourceNodes, runDetailNodes, runListNodes } from './model';
+import { connectionMessage, errorNode, resourceNodes, runDetailNodes, runListNodes } from './model';
+import { createOverviewTree } from './overview';
 import { RunList } from './run-list';
 import { ModelTree } from './tree';
 
@@ -19,11 +20,7 @@ export function registerViews(context: vscode.ExtensionContext, connection: Agen
   let latestSample: Sample | null = null;
   let hourSummary: Summary | null = null;
 
-  const overview = new ModelTree(async () => {
-    const s = await connection.get('/summary', { from: Date.now() - DAY });
-    void vscode.commands.executeCommand('setContext', 'genmon.hasRuns', s.attempts > 0 || s.lastRun !== null);
-    return overviewNodes(s);
-  });
+  const overview = createOverviewTree(context, connection);
   const runList = new RunList(
     (limit) => connection.get('/runs', { limit }),
     (id) =>

@@ -8,7 +8,7 @@ import type { NodeModel } from './model';
 
 export class ModelItem extends vscode.TreeItem {
   constructor(readonly model: NodeModel) {
-    super(model.label, model.children?.length || model.expandable ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+    super(model.label, model.children?.length || model.expandable ? (model.expanded ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed) : vscode.TreeItemCollapsibleState.None);
     this.id = model.id;
     this.description = model.description;
     this.tooltip = model.tooltip;
