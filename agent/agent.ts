@@ -19,6 +19,7 @@ import { AlertService } from './alerts/service';
 import { acquireLock } from './lock';
 import { startProcessing } from './ingest/processing';
 import { registerOtlp } from './otlp';
+import { startReports } from './report/service';
 import { createSampler } from './sampler';
 import { Queries } from './store/queries';
 import { SCHEMA_VERSION } from './store/schema';
@@ -26,6 +27,7 @@ import { Store } from './store/store';
 import { Tailer } from './tailer/tailer';
 import { startDemoGenerator } from './demo';
 import { startMetrics } from './metrics/service';
+import { tierRetentionMs } from './metrics/settings';
 
 export const VERSION = '0.1.0';
 
@@ -75,6 +77,7 @@ export async function startAgent(config: AgentConfig, log: (message: string) => 
       dbPath: config.dbPath,
       logDirs: config.logDirs,
       schemaVersion: SCHEMA_VERSION,
+      historyMs: tierRetentionMs(config.retention, '1d'),
     });
     const token = randomBytes(32).toString('base64url');
     const server = new ApiServer({ token, host: config.host, port: config.port, log, hello: () => ({ type: 'hello', health: health() }) });
@@ -142,6 +145,10 @@ export async function startAgent(config: AgentConfig, log: (message: string) => 
     const tailer = new Tailer({ dirs: config.logDirs, store, log });
     await tailer.start();
     cleanups.push(() => tailer.stop());
+
+    // After the tailer's first read, so a report caught up at start sees the lines logged while the agent was down.
+    const reports = startReports({ store, queries, server, alerts, config: config.reports, webhook: config.webhookUrl !== null, log });
+    cleanups.push(() => reports.stop());
 
     if (config.sampler) {
       const commit = (kind: 'samples' | 'mounts', rows: Sample[] | MountUsage[]) =>

@@ -8,6 +8,8 @@ import { defaultDataDir } from './api/discovery';
 import { DEFAULT_RETENTION, parseRetention, SettingsError, type Retention } from './metrics/settings';
 import { checkSection, type ProcessingConfig } from './ingest/processing/rules';
 import type { OtlpSettings } from './otlp';
+import { localTimeZone } from './report/format';
+import { parseReportsConfig, type ReportsConfig } from './report/schedule-config';
 
 export interface AgentConfig {
   dataDir: string;
@@ -36,6 +38,8 @@ export interface AgentConfig {
   otlp: OtlpSettings;
   /** Processing rules (config file only). */
   processing: ProcessingConfig | undefined;
+  /** Scheduled reports (config file only); null: none. */
+  reports: ReportsConfig | null;
   /** Price table file (JSON); null: `<data-dir>/prices.json` when present, else the defaults. */
   pricesFile: string | null;
   /** A run with no run.ended this long after its start is abandoned. */
@@ -50,10 +54,11 @@ export interface AgentConfig {
 
 /** What flags and the config file may set; every key optional. */
 export type ConfigInput = Partial<
-  Omit<AgentConfig, 'host' | 'rulesFile' | 'webhookUrl' | 'alertLog' | 'otlp' | 'processing' | 'pricesFile' | 'abandonAfterMs' | 'sessionTimeoutMs' | 'retention'>
+  Omit<AgentConfig, 'host' | 'rulesFile' | 'webhookUrl' | 'alertLog' | 'otlp' | 'processing' | 'reports' | 'pricesFile' | 'abandonAfterMs' | 'sessionTimeoutMs' | 'retention'>
 > & {
   otlp?: OtlpSettings;
   processing?: ProcessingConfig;
+  reports?: unknown;
 } & { config?: string; rulesFile?: string; webhookUrl?: string; alertLog?: string } & {
   pricesFile?: string;
   abandonAfterMinutes?: number;
@@ -110,6 +115,7 @@ const FILE_KEYS: Record<string, 'string' | 'number' | 'boolean' | 'string[]' | '
   alertLog: 'string',
   otlp: 'section',
   processing: 'section',
+  reports: 'section',
   pricesFile: 'string',
   abandonAfterMinutes: 'number',
   sessionTimeoutMinutes: 'number',
@@ -131,7 +137,7 @@ export function readConfigFile(path: string): ConfigInput {
     const type = FILE_KEYS[key];
     if (!type) throw new ConfigError(`config file ${path}: unknown key "${key}" (known: ${Object.keys(FILE_KEYS).join(', ')})`);
     if (type === 'section') {
-      const errors = checkSection(key as 'otlp' | 'processing', value);
+      const errors = key === 'reports' ? parseReportsConfig(value, '.', 'UTC').errors : checkSection(key as 'otlp' | 'processing', value);
       if (errors.length > 0) throw new ConfigError(`config file ${path}: ${errors.join('; ')}`);
       out[key] = value;
       continue;
@@ -178,6 +184,7 @@ export function resolveConfig(flags: ConfigInput, env: NodeJS.ProcessEnv = proce
     alertLog: alertLog(pick('alertLog'), dataDir, cwd),
     otlp: file.otlp ?? {},
     processing: file.processing,
+    reports: reportsConfig(file.reports, dataDir, pick('webhookUrl')),
     pricesFile: pricesFile(pick('pricesFile'), dataDir, cwd),
     abandonAfterMs: positive('abandonAfterMinutes', pick('abandonAfterMinutes') ?? DEFAULTS.abandonAfterMinutes, 1) * 60_000,
     sessionTimeoutMs: positive('sessionTimeoutMinutes', pick('sessionTimeoutMinutes') ?? DEFAULTS.sessionTimeoutMinutes, 1) * 60_000,
@@ -195,6 +202,15 @@ function backupSchedule(value: { dir?: unknown; everyHours?: unknown; keep?: unk
   if (typeof everyHours !== 'number' || !(everyHours >= 0)) throw new ConfigError('backup.everyHours must be a number >= 0 (0: no scheduled backups)');
   if (typeof keep !== 'number' || !Number.isInteger(keep) || keep < 1) throw new ConfigError('backup.keep must be an integer >= 1');
   return { dir: resolve(cwd, (v.dir as string | undefined) ?? join(dataDir, 'backups')), everyHours, keep };
+}
+
+function reportsConfig(raw: unknown, dataDir: string, webhookUrl: string | undefined): ReportsConfig | null {
+  if (raw === undefined) return null;
+  const { config, errors } = parseReportsConfig(raw, dataDir, localTimeZone());
+  if (!config) throw new ConfigError(errors.join('; '));
+  const wanting = config.schedules.find((s) => s.webhook);
+  if (wanting && !webhookUrl) throw new ConfigError(`reports schedule "${wanting.name}" sends to the webhook, but no webhookUrl is set (config file, --webhook or GENMON_WEBHOOK_URL)`);
+  return config;
 }
 
 function retention(value: Partial<Retention> | undefined): Retention {
@@ -216,9 +232,7 @@ function pricesFile(explicit: string | undefined, dataDir: string, cwd: string):
   }
   const beside = join(dataDir, 'prices.json');
   return existsSync(beside) ? beside : null;
-
 }
-
 
 /** The log-file channel's file: in the data directory by default; an empty value turns it off. */
 function alertLog(explicit: string | undefined, dataDir: string, cwd: string): string | null {

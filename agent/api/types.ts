@@ -4,8 +4,10 @@
  */
 import type { ErrorCategory, Phase, PhaseStatus, RunOutcome, Severity } from '../ingest/events';
 import type { AlertActions, AlertEndpoints, AlertPushMessage } from './alert-types';
+import type { ReportEndpoints } from './report-types';
 
 export type * from './alert-types';
+export type * from './report-types';
 
 export const API_VERSION = 1;
 export const API_PREFIX = '/api/v1';
@@ -273,10 +275,12 @@ export interface Health {
   dbPath: string;
   logDirs: string[];
   schemaVersion: number;
+  /** How far back queries reach (the longest rollup tier's retention), ms; absent from older agents. */
+  historyMs?: number;
 }
 
 /** GET endpoints and what they answer. Query parameters are numbers in epoch ms. */
-export interface Endpoints extends AlertEndpoints {
+export interface Endpoints extends AlertEndpoints, ReportEndpoints {
   '/health': { query: Record<string, never>; response: Health };
   '/summary': { query: { from?: number; to?: number }; response: Summary };
   '/runs': { query: { limit?: number; before?: number; status?: RunStatus }; response: RunSummary[] };
@@ -293,7 +297,6 @@ export interface Endpoints extends AlertEndpoints {
   '/errors/top': { query: { from?: number; to?: number; limit?: number }; response: TopError[] };
   '/samples': { query: { from?: number; to?: number; maxPoints?: number }; response: Sample[] };
   '/ingest': { query: Record<string, never>; response: IngestStatus };
-  '/report': { query: { from?: number; to?: number }; response: { markdown: string } };
   '/otlp': { query: Record<string, never>; response: OtlpStatus };
   '/otlp/metrics': { query: { from?: number; to?: number; name?: string; limit?: number }; response: OtlpMetricPoint[] };
   '/processing': { query: Record<string, never>; response: ProcessingStatus };

@@ -8,6 +8,7 @@ import type { BadLineReason, MountUsage, PushMessage, Sample } from '../api/type
 import type { EventBase, KnownEvent } from '../ingest/events';
 import { fingerprint, normalizeMessage } from '../derive/fingerprint';
 import { applyAlerting } from './alerting-apply';
+import { applyReportRun } from './report-apply';
 import { parseLine } from '../ingest/parse';
 import type { JournalRecord, SourceRef } from './journal';
 import { RUN_COLUMNS, RUN_FROM, runFromRow, sampleToParams, SAMPLE_COLUMNS } from './rows';
@@ -210,6 +211,9 @@ export class Applier {
         return this.applyMounts(JSON.parse(record.body.toString('utf8')) as MountUsage[]);
       case 'processing':
         this.processing.load(record.body.toString('utf8'));
+        return { push: [], lines: 0, bad: 0 };
+      case 'report':
+        applyReportRun(this.st, record.body);
         return { push: [], lines: 0, bad: 0 };
       case 'seal':
         sealRows(this.st, h.tier, h.from, h.to);

@@ -34,6 +34,8 @@ export type RecordHeader =
   | { kind: 'mounts'; at: number }
   /** Processing rules and enrichment values in force for the records after it (body: JSON). */
   | { kind: 'processing'; at: number }
+  /** A scheduled report written, with its webhook delivery if any (body: JSON, see report-apply.ts). */
+  | { kind: 'report'; at: number }
   /** What only time decides (abandoned runs, closed sessions), as of `at`. */
   | { kind: 'tick'; at: number; abandonAfterMs: number; sessionTimeoutMs: number }
   /** Prices and retention in force from here on; the body is their JSON (agent/metrics/settings.ts). */
