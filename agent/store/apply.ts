@@ -511,7 +511,11 @@ function opt(v: unknown): SqlValue {
 }
 
 function isBlank(line: Buffer): boolean {
-  for (const byte of line) if (byte !== 0x20 && byte !== 0x09 && byte !== 0x0d) return false;
+  // An indexed loop: a Buffer's iterator cost a tenth of ingest time in a profile.
+  for (let i = 0; i < line.length; i++) {
+    const byte = line[i];
+    if (byte !== 0x20 && byte !== 0x09 && byte !== 0x0d) return false;
+  }
   return true;
 }
 
