@@ -68,11 +68,11 @@ export function createFallbackReader(report: (err: Error) => void): MachineReade
 
     const disks = new Map<string, DiskCounters>();
     // Unsupported platforms resolve null despite the declared type.
-    if (fsStats) disks.set('all', { readBytes: fsStats.rx, writeBytes: fsStats.wx, readOps: 0, writeOps: 0 });
+    if (fsStats) disks.set('all', { readBytes: fsStats.rx, writeBytes: fsStats.wx, readOps: 0, writeOps: 0, ioMs: 0 });
     const net = new Map<string, NetCounters>();
     for (const s of netStats) {
       if (LOOPBACK.test(s.iface)) continue;
-      net.set(s.iface, { rxBytes: s.rx_bytes, txBytes: s.tx_bytes, rxErrors: s.rx_errors, txErrors: s.tx_errors });
+      net.set(s.iface, { rxBytes: s.rx_bytes, txBytes: s.tx_bytes, rxErrors: s.rx_errors, txErrors: s.tx_errors, rxDropped: s.rx_dropped, txDropped: s.tx_dropped });
     }
     const disk = summedRates(previous?.disks ?? disks, disks, DISK_COUNTERS, seconds);
     const netRates = summedRates(previous?.net ?? net, net, NET_COUNTERS, seconds);
@@ -103,6 +103,8 @@ export function createFallbackReader(report: (err: Error) => void): MachineReade
       netTxBytes: netRates.txBytes,
       netRxErrors: netRates.rxErrors,
       netTxErrors: netRates.txErrors,
+      netRxDropped: netRates.rxDropped,
+      netTxDropped: netRates.txDropped,
     };
   }
 

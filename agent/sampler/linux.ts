@@ -12,6 +12,7 @@ import type { Sample } from '../api/types';
 import { readLinuxMounts } from './mounts';
 import {
   busyPercent,
+  countEstablished,
   countProcesses,
   DISK_COUNTERS,
   NET_COUNTERS,
@@ -68,6 +69,8 @@ export function createLinuxReader(report: (err: Error) => void): MachineReader {
   let disksListedAt = -Infinity;
   let processes = 0;
   let processesCountedAt = -Infinity;
+  let connections = 0;
+  let connectionsCountedAt = -Infinity;
 
   function failed(source: string, err: unknown): null {
     if (!failing.has(source)) {
@@ -128,6 +131,18 @@ export function createLinuxReader(report: (err: Error) => void): MachineReader {
     return processes;
   }
 
+  /** Like the process count, refreshed every few seconds: the tables grow with the connections. */
+  function connectionCount(at: number): number {
+    if (at - connectionsCountedAt >= PROCESS_COUNT_EVERY_MS) {
+      connectionsCountedAt = at;
+      connections = ['/proc/net/tcp', '/proc/net/tcp6'].reduce((n, path) => {
+        const text = readText(path);
+        return n + (text === null ? 0 : countEstablished(text));
+      }, 0);
+    }
+    return connections;
+  }
+
   function read(ts: number): Sample {
     const at = performance.now();
     const seconds = previous ? (at - previous.at) / 1000 : 0;
@@ -172,6 +187,10 @@ export function createLinuxReader(report: (err: Error) => void): MachineReader {
       netTxBytes: net.txBytes,
       netRxErrors: net.rxErrors,
       netTxErrors: net.txErrors,
+      netRxDropped: net.rxDropped,
+      netTxDropped: net.txDropped,
+      tcpConnections: connectionCount(at),
+      diskIoLatencyMs: disk.readOps + disk.writeOps > 0 ? disk.ioMs / (disk.readOps + disk.writeOps) : null,
     };
   }
 
@@ -184,6 +203,7 @@ export function createLinuxReader(report: (err: Error) => void): MachineReader {
       previous = null;
       disksListedAt = -Infinity;
       processesCountedAt = -Infinity;
+      connectionsCountedAt = -Infinity;
     },
   };
 }

@@ -142,9 +142,11 @@ export interface DiskCounters {
   writeBytes: number;
   readOps: number;
   writeOps: number;
+  /** Milliseconds spent reading plus writing: over the operations, their average latency. */
+  ioMs: number;
 }
 
-export const DISK_COUNTERS: readonly (keyof DiskCounters)[] = ['readBytes', 'writeBytes', 'readOps', 'writeOps'];
+export const DISK_COUNTERS: readonly (keyof DiskCounters)[] = ['readBytes', 'writeBytes', 'readOps', 'writeOps', 'ioMs'];
 
 /**
  * `/proc/diskstats`, the devices in `disks` only. Each is looked up by name
@@ -166,6 +168,7 @@ export function parseDiskstats(text: string, disks: ReadonlySet<string>): Map<st
       readBytes: (Number(f[2]) || 0) * 512,
       writeOps: Number(f[4]) || 0,
       writeBytes: (Number(f[6]) || 0) * 512,
+      ioMs: (Number(f[3]) || 0) + (Number(f[7]) || 0),
     });
   }
   return out;
@@ -176,9 +179,11 @@ export interface NetCounters {
   txBytes: number;
   rxErrors: number;
   txErrors: number;
+  rxDropped: number;
+  txDropped: number;
 }
 
-export const NET_COUNTERS: readonly (keyof NetCounters)[] = ['rxBytes', 'txBytes', 'rxErrors', 'txErrors'];
+export const NET_COUNTERS: readonly (keyof NetCounters)[] = ['rxBytes', 'txBytes', 'rxErrors', 'txErrors', 'rxDropped', 'txDropped'];
 
 /** `/proc/net/dev`, every interface but loopback, whose traffic never leaves the machine. */
 export function parseNetDev(text: string): Map<string, NetCounters> {
@@ -195,9 +200,22 @@ export function parseNetDev(text: string): Map<string, NetCounters> {
     out.set(name, {
       rxBytes: Number(f[0]) || 0,
       rxErrors: Number(f[2]) || 0,
+      rxDropped: Number(f[3]) || 0,
       txBytes: Number(f[8]) || 0,
       txErrors: Number(f[10]) || 0,
+      txDropped: Number(f[11]) || 0,
     });
   }
   return out;
+}
+
+/** Established TCP connections in a `/proc/net/tcp` or `tcp6` table (state `01`). */
+export function countEstablished(text: string): number {
+  let n = 0;
+  for (const line of text.split('\n')) {
+    // `sl local_address rem_address st ...`: the state is the fourth field.
+    const f = line.trim().split(WHITESPACE);
+    if (f[3] === '01') n++;
+  }
+  return n;
 }

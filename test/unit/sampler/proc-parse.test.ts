@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
   busyPercent,
+  countEstablished,
   countProcesses,
   parseDiskstats,
   parseLoadavg,
@@ -111,24 +112,36 @@ const DISKSTATS = `   7       0 loop0 50 0 800 0 0 0 0 0 0 4 4 0 0 0 0 0 0
 test('parseDiskstats reads whole disks only, so partitions and stacked devices are not counted twice', () => {
   const counters = parseDiskstats(DISKSTATS, wholeDisks(['sda', 'nvme0n1', 'loop0', 'dm-0']));
   assert.deepEqual([...counters.keys()], ['sda', 'nvme0n1']);
-  assert.deepEqual(counters.get('sda'), { readOps: 1000, readBytes: 40000 * 512, writeOps: 2000, writeBytes: 80000 * 512 });
+  // Time spent: 500 ms reading and 900 ms writing.
+  assert.deepEqual(counters.get('sda'), { readOps: 1000, readBytes: 40000 * 512, writeOps: 2000, writeBytes: 80000 * 512, ioMs: 1400 });
 });
 
 test('parseDiskstats accepts the 14-field lines of old kernels', () => {
   const counters = parseDiskstats('   8       0 sda 1 0 2 0 3 0 4 0 0 0 0\n', new Set(['sda']));
-  assert.deepEqual(counters.get('sda'), { readOps: 1, readBytes: 1024, writeOps: 3, writeBytes: 2048 });
+  assert.deepEqual(counters.get('sda'), { readOps: 1, readBytes: 1024, writeOps: 3, writeBytes: 2048, ioMs: 0 });
 });
 
 const NET_DEV = `Inter-|   Receive                                                |  Transmit
  face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed
     lo:    3193      29    0    0    0     0          0         0     3193      29    0    0    0     0       0          0
-  eth0: 186292311    5825    2    0    0     0          0         0   664458    4315    1    0    0     0       0          0
+  eth0: 186292311    5825    2    7    0     0          0         0   664458    4315    1    3    0     0       0          0
 wlan0:123456789 100 0 0 0 0 0 0 987 10 0 0 0 0 0 0
 `;
 
 test('parseNetDev reads every interface but loopback, also when a counter touches the colon', () => {
   const counters = parseNetDev(NET_DEV);
   assert.deepEqual([...counters.keys()], ['eth0', 'wlan0']);
-  assert.deepEqual(counters.get('eth0'), { rxBytes: 186292311, rxErrors: 2, txBytes: 664458, txErrors: 1 });
-  assert.deepEqual(counters.get('wlan0'), { rxBytes: 123456789, rxErrors: 0, txBytes: 987, txErrors: 0 });
+  assert.deepEqual(counters.get('eth0'), { rxBytes: 186292311, rxErrors: 2, rxDropped: 7, txBytes: 664458, txErrors: 1, txDropped: 3 });
+  assert.deepEqual(counters.get('wlan0'), { rxBytes: 123456789, rxErrors: 0, rxDropped: 0, txBytes: 987, txErrors: 0, txDropped: 0 });
+});
+
+test('countEstablished counts the connections in state 01 of a /proc/net/tcp table', () => {
+  const table = `  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode
+   0: 0100007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000  1000        0 1 1 0000000000000000 100 0 0 10 0
+   1: 0100007F:1F90 0100007F:C350 01 00000000:00000000 00:00000000 00000000  1000        0 2 1 0000000000000000 20 4 30 10 -1
+   2: 0A00020F:C352 8EFA4A2E:01BB 01 00000000:00000000 02:00000A2B 00000000  1000        0 3 2 0000000000000000 20 4 30 10 -1
+   3: 0A00020F:C354 8EFA4A2E:01BB 06 00000000:00000000 03:00001234 00000000     0        0 0 3 0000000000000000
+`;
+  assert.equal(countEstablished(table), 2);
+  assert.equal(countEstablished(''), 0);
 });
