@@ -1,7 +1,8 @@
 /**
  * Builds a store holding N days of synthetic history for the storage benches:
  * generator runs written as log lines and applied through the store (the
- * agent's own apply path: rollups, per-run facts, raw rows), and machine data
+ * agent's own apply path: rollups, per-run facts, raw rows) as if received
+ * live, a few minutes after they happened, and machine data
  * at the default 1 s sampling. Machine samples older than the raw window are
  * written as the rollups the apply path makes of them (count, sum, min, max,
  * last of 60 or 3,600 one-second readings per bucket, sketches for the
@@ -114,17 +115,21 @@ async function build(spec: StoreSpec, dbPath: string, today: number, log: (m: st
   let offset = 0;
   let pending: string[] = [];
   let bytes = 0;
+  let latest = from;
   const flush = async () => {
     if (!pending.length) return;
     const body = Buffer.from(`${pending.join('\n')}\n`);
     pending = [];
     bytes = 0;
-    await store.commit([{ header: { kind: 'lines', at: now, src, start: offset, end: offset + body.length, size: offset + body.length }, body }]);
+    // Received as a live agent would have: a little after the newest line, so the raw window and the tiers age as they would.
+    const at = Math.min(now, latest + 5 * MIN);
+    await store.commit([{ header: { kind: 'lines', at, src, start: offset, end: offset + body.length, size: offset + body.length }, body }]);
     offset += body.length;
   };
   const total = spec.days * spec.runsPerDay;
   for (let i = 0; i < total; i++) {
     const start = Math.round(from + (i + random() * 0.9) * ((spec.days * DAY - 10 * MIN) / total));
+    latest = Math.max(latest, start + 10 * MIN);
     for (const line of runLines(random, `r${i}`, start)) {
       pending.push(line);
       bytes += line.length;

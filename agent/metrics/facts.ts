@@ -96,13 +96,12 @@ const COST_KEYS: Record<CostKey, string> = {
  */
 export function readCostRows(st: Statements, key: CostKey, from: number, to: number, filters: MetricFilters): CostRow[] {
   const { where, params } = runWhere(from, to, filters);
-  const f = (field: string) => `COALESCE(facts ->> '$.${field}', 0)`;
   return st.all<Record<string, SqlValue>>(
     `SELECT COALESCE(${COST_KEYS[key]}, 'none') AS key, COUNT(*) AS runs, SUM(status = 'success') AS successes,
-       SUM(${f('computeUsd')}) AS compute, SUM(${f('storageUsd')}) AS storage, SUM(${f('apiUsd')}) AS api, SUM(${f('modelUsd')}) AS model,
+       SUM(compute_usd) AS compute, SUM(storage_usd) AS storage, SUM(api_usd) AS api, SUM(model_usd) AS model,
        SUM(CASE WHEN status IN ('failed', 'abandoned') THEN cost_usd
                 WHEN run_id IN (SELECT regenerates FROM runs WHERE regenerates IS NOT NULL) THEN cost_usd
-                ELSE ${f('retryUsd')} END) AS wasted
+                ELSE retry_usd END) AS wasted
      FROM runs WHERE ${where.join(' AND ')} GROUP BY 1`,
     params,
   ).map((r) => ({

@@ -137,12 +137,13 @@ export class RunStates {
         if (!s) continue;
         const f = s.facts;
         f.retryUsd = retryCost(f);
-        rows.push([id, primaryModel(f), JSON.stringify(f), totalCost(f), f.inputTokens, f.outputTokens, s.lastTs]);
+        rows.push([id, primaryModel(f), JSON.stringify(f), totalCost(f), f.inputTokens, f.outputTokens, s.lastTs, f.computeUsd, f.storageUsd, f.apiUsd, f.modelUsd, f.retryUsd]);
       }
       this.dirty.clear();
       st.run(
         `UPDATE runs SET model = j.value ->> 1, facts = j.value ->> 2, cost_usd = j.value ->> 3, input_tokens = j.value ->> 4,
-           output_tokens = j.value ->> 5, last_ts = j.value ->> 6
+           output_tokens = j.value ->> 5, last_ts = j.value ->> 6, compute_usd = j.value ->> 7, storage_usd = j.value ->> 8,
+           api_usd = j.value ->> 9, model_usd = j.value ->> 10, retry_usd = j.value ->> 11
          FROM json_each(?) AS j WHERE runs.run_id = j.value ->> 0`,
         [JSON.stringify(rows)],
       );

@@ -324,6 +324,15 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX raw_chunks_received ON raw_chunks (received_at);
   CREATE INDEX events_ts ON events (ts);
   `,
+  // 5: a run's cost parts as columns, so cost breakdowns over months of runs
+  // are sums in SQLite rather than a JSON parse per run.
+  `
+  ALTER TABLE runs ADD COLUMN compute_usd REAL NOT NULL DEFAULT 0;
+  ALTER TABLE runs ADD COLUMN storage_usd REAL NOT NULL DEFAULT 0;
+  ALTER TABLE runs ADD COLUMN api_usd REAL NOT NULL DEFAULT 0;
+  ALTER TABLE runs ADD COLUMN model_usd REAL NOT NULL DEFAULT 0;
+  ALTER TABLE runs ADD COLUMN retry_usd REAL NOT NULL DEFAULT 0;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
