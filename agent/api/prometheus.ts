@@ -119,11 +119,11 @@ class TotalsCache {
     let past = this.counters.get(def.name);
     if (!past) {
       past = new Map();
-      for (const g of this.engine.stat(def.name, 'increase', 0, day, by, {}).by ?? []) past.set(JSON.stringify(g.labels), { labels: g.labels, value: g.value ?? 0 });
+      for (const g of groups(this.engine.stat(def.name, 'increase', 0, day, by, {}), by)) past.set(JSON.stringify(g.labels), { labels: g.labels, value: g.value ?? 0 });
       this.counters.set(def.name, past);
     }
     const out = new Map([...past].map(([k, v]) => [k, { ...v }]));
-    for (const g of this.engine.stat(def.name, 'increase', day, t + 1, by, {}).by ?? []) {
+    for (const g of groups(this.engine.stat(def.name, 'increase', day, t + 1, by, {}), by)) {
       const key = JSON.stringify(g.labels);
       const entry = out.get(key) ?? { labels: g.labels, value: 0 };
       entry.value += g.value ?? 0;
@@ -153,6 +153,11 @@ class TotalsCache {
     }
     return [...out.values()];
   }
+}
+
+/** A stat's rows: per label group, or the one total of a metric without labels. */
+function groups(stat: { value: number | null; by?: { labels: Labels; value: number | null }[] }, by: MetricLabel[]): { labels: Labels; value: number | null }[] {
+  return by.length > 0 ? (stat.by ?? []) : [{ labels: {}, value: stat.value }];
 }
 
 function copy(acc: Acc): Acc {

@@ -403,6 +403,9 @@ function chooseGeneration(SQL: SqlJsStatic, opts: StoreOptions): Generation {
   let best: { db: Database; seq: number; path: string } | null = null;
   const broken: string[] = [];
   for (const path of candidates) {
+    // `.prev` is only ever older than a good `genmon.db` (snapshots rename the database to it
+    // first): checking it too would load and check a second copy on every start.
+    if (path === `${dbPath}.prev` && best) continue;
     let db: Database;
     try {
       db = openImage(SQL, readFileSync(path));
