@@ -77,6 +77,7 @@ export const DEFAULTS = {
   webhookBackoffMs: 1000,
   alertLog: 'alerts.log',
   abandonAfterMinutes: 30,
+  demoTimeoutMinutes: 3,
   backupEveryHours: 24,
   backupKeep: 7,
   sessionTimeoutMinutes: 30,
@@ -186,8 +187,9 @@ export function resolveConfig(flags: ConfigInput, env: NodeJS.ProcessEnv = proce
     processing: file.processing,
     reports: reportsConfig(file.reports, dataDir, pick('webhookUrl')),
     pricesFile: pricesFile(pick('pricesFile'), dataDir, cwd),
-    abandonAfterMs: positive('abandonAfterMinutes', pick('abandonAfterMinutes') ?? DEFAULTS.abandonAfterMinutes, 1) * 60_000,
-    sessionTimeoutMs: positive('sessionTimeoutMinutes', pick('sessionTimeoutMinutes') ?? DEFAULTS.sessionTimeoutMinutes, 1) * 60_000,
+    // The demo plays runs ten times faster: its runs and sessions time out sooner, so every figure has data within minutes.
+    abandonAfterMs: positive('abandonAfterMinutes', pick('abandonAfterMinutes') ?? (pick('demo') ? DEFAULTS.demoTimeoutMinutes : DEFAULTS.abandonAfterMinutes), 1) * 60_000,
+    sessionTimeoutMs: positive('sessionTimeoutMinutes', pick('sessionTimeoutMinutes') ?? (pick('demo') ? DEFAULTS.demoTimeoutMinutes : DEFAULTS.sessionTimeoutMinutes), 1) * 60_000,
     retention: retention(pick('retention')),
     backup: backupSchedule(pick('backup'), dataDir, cwd),
   };
