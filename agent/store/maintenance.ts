@@ -17,6 +17,8 @@ const HOUR = 3_600_000;
 const GRACE: Record<PartTier, number> = { '1m': HOUR, '1h': DAY_MS, facts: 2 * DAY_MS };
 const EVERY_MS = 60_000;
 const QUIET_MS = 2000;
+/** 64 MiB of 4 KiB pages. */
+const MIN_FREE_PAGES = 16_384;
 
 export interface MaintenanceOptions {
   store: Store;
@@ -55,7 +57,9 @@ export class Maintenance {
   run(): Promise<void> {
     this.running ??= (async () => {
       try {
-        while (await this.step());
+        let changed = false;
+        while (await this.step()) changed = true;
+        if (changed) await this.compact();
       } catch (err) {
         this.opts.log(`storage maintenance failed: ${(err as Error).message}`);
       } finally {
@@ -100,6 +104,25 @@ export class Maintenance {
       return true;
     }
     return false;
+  }
+
+  /**
+   * Sealed and retired rows leave free pages that every snapshot copies and
+   * memory holds. New rows reuse them, so in steady state there are few; after
+   * a history was read in at once most of the database can be free, and then
+   * a VACUUM (which holds the agent for a moment) gives them back.
+   */
+  private async compact(): Promise<void> {
+    const { store } = this.opts;
+    const pages = (pragma: string) => Number(store.st.one<Record<string, number>>(`PRAGMA ${pragma}`)?.[pragma] ?? 0);
+    const free = pages('freelist_count');
+    if (free < MIN_FREE_PAGES || free * 2 < pages('page_count')) return;
+    await store.exclusive(async () => {
+      // VACUUM needs every statement finalized; they are prepared again on next use.
+      store.st.free();
+      store.db.exec('VACUUM');
+    });
+    this.opts.log(`storage maintenance: gave back ${((free * 4096) / 1024 ** 2).toFixed(0)} MiB of free pages`);
   }
 
   /** Anything older than its tier keeps, found through each table's time index. */
