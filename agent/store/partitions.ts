@@ -30,6 +30,7 @@ const CHUNK_ROWS = 20_000;
 interface Open {
   db: Database;
   st: Statements;
+  tier: PartTier;
 }
 
 export class PartitionSet {
@@ -40,8 +41,11 @@ export class PartitionSet {
     private readonly SQL: SqlJsStatic,
     private readonly dbPath: string,
     private readonly log: (m: string) => void,
-    /** Partitions kept open at once. */
-    private readonly capacity = 8,
+    /**
+     * Partitions kept open at once, per kind: rollup weeks are a few MiB open, so
+     * a 90-day chart's 13 stay open; facts weeks are tens of MiB.
+     */
+    private readonly capacity: Record<PartTier, number> = { '1m': 8, '1h': 64, facts: 6 },
   ) {
     this.parts = listParts(dbPath);
   }
@@ -74,9 +78,10 @@ export class PartitionSet {
       this.log(`partition ${part.name} cannot be read (${(err as Error).message}); queries leave its period out`);
       return null;
     }
-    const entry = { db, st: new Statements(db) };
+    const entry = { db, st: new Statements(db), tier: part.tier };
     this.lru.set(part.name, entry);
-    while (this.lru.size > this.capacity) this.evict(this.lru.keys().next().value!);
+    const same = [...this.lru].filter(([, e]) => e.tier === part.tier);
+    for (const [name] of same.slice(0, Math.max(0, same.length - this.capacity[part.tier]))) this.evict(name);
     return entry;
   }
 
