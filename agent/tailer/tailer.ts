@@ -10,7 +10,7 @@
  * inotify (fs.watch) gives promptness; a periodic scan gives completeness.
  */
 import { watch, type FSWatcher } from 'node:fs';
-import { open, stat, type FileHandle } from 'node:fs/promises';
+import { open, readdir, stat, type FileHandle } from 'node:fs/promises';
 import { dirname, join, sep } from 'node:path';
 import { crc32 } from 'node:zlib';
 import type { SourceRef } from '../store/journal';
@@ -287,11 +287,46 @@ export class Tailer {
   }
 
   private async reset(t: Tracked, reason: 'truncated' | 'replaced'): Promise<void> {
+    await this.readCopy(t);
     t.offset = 0;
     t.fingerprint = null;
     t.discard = null;
     await this.opts.store.commit([{ header: { kind: 'reset', at: this.now(), src: this.ref(t), reason }, body: Buffer.alloc(0) }]);
     this.opts.log(`${t.path} was ${reason}; reading it again from the start`);
+  }
+
+  /**
+   * copytruncate copies the file and then empties it: lines appended after our
+   * last read are only in the copy now. The copy starts with the same first
+   * line, so it is found by the fingerprint and read on from where we were.
+   * A copy followed before (tracked or checkpointed) is left to its own state.
+   */
+  private async readCopy(t: Tracked): Promise<void> {
+    if (!t.fingerprint || t.offset === 0) return;
+    const dir = dirname(t.path);
+    let best: { path: string; key: string; size: number; mtimeMs: number } | null = null;
+    for (const name of await readdir(dir).catch(() => [] as string[])) {
+      const path = join(dir, name);
+      try {
+        const st = await stat(path);
+        const key = fileKey(st);
+        if (!st.isFile() || st.size < t.offset || key === t.key || this.tracked.has(key) || this.checkpoints.has(key)) continue;
+        if (best && st.mtimeMs <= best.mtimeMs) continue;
+        const fh = await open(path, 'r');
+        try {
+          if ((await fingerprintOf(fh)) === t.fingerprint) best = { path, key, size: st.size, mtimeMs: st.mtimeMs };
+        } finally {
+          await fh.close();
+        }
+      } catch {
+        // Gone or unreadable: not the copy we can use.
+      }
+    }
+    if (!best) return;
+    const copy: Tracked = { ...this.fromCheckpoint({ ...best, fingerprint: t.fingerprint, offset: t.offset, lines: 0, updatedAt: 0 }), rotatedAt: this.now() };
+    this.tracked.set(copy.key, copy);
+    this.opts.log(`${t.path} was copied and truncated; reading the rest from ${best.path}`);
+    await this.read(copy, best.size);
   }
 
   private async read(t: Tracked, size: number): Promise<void> {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdtempSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, mkdtempSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -107,4 +107,34 @@ test('a file renamed away from the pattern is read to its end; its successor fro
     writeFileSync(file, 'new1\n');
     await pass();
     assert.deepEqual(store.text().split('\n').filter(Boolean).sort(), ['new1', 'old1', 'old2']);
+  }));
+
+test('copytruncate after lines we had not read yet: the rest is read from the copy, then the emptied file from 0', () =>
+  withTailer(async (dir, store, pass) => {
+    const file = join(dir, 'a.jsonl');
+    writeFileSync(file, 'one\ntwo\n');
+    await pass();
+    appendFileSync(file, 'three\nfour\n');
+    copyFileSync(file, `${file}.1`);
+    truncateSync(file, 0);
+    appendFileSync(file, 'five\n');
+    await pass();
+    assert.equal(store.text(), 'one\ntwo\nthree\nfour\nfive\n');
+    // Another restart reads nothing twice: the copy has its own checkpoint now.
+    await pass();
+    assert.equal(store.text(), 'one\ntwo\nthree\nfour\nfive\n');
+  }));
+
+test('copytruncate and the emptied file grown past the old offset: found by the first line, the copy read on', () =>
+  withTailer(async (dir, store, pass) => {
+    const file = join(dir, 'a.jsonl');
+    writeFileSync(file, 'one\n');
+    await pass();
+    appendFileSync(file, 'two\n');
+    copyFileSync(file, `${file}.1`);
+    writeFileSync(file, 'three-is-longer\nfour\n');
+    // An older copy with another first line is not taken for this one.
+    writeFileSync(join(dir, 'a.jsonl.0'), 'zero\nzero\nzero\n');
+    await pass();
+    assert.equal(store.text(), 'one\ntwo\nthree-is-longer\nfour\n');
   }));
