@@ -215,7 +215,7 @@ export class Tailer {
         this.forget(t);
         continue;
       }
-      if (this.now() - Math.max(t.rotatedAt, t.lastGrowthAt) > wait) this.forget(t);
+      if (this.tracked.has(t.key) && this.now() - Math.max(t.rotatedAt, t.lastGrowthAt) > wait) this.forget(t);
     }
   }
 
@@ -282,6 +282,11 @@ export class Tailer {
     this.checkpoints.set(t.key, { key: t.key, path: t.path, fingerprint: t.fingerprint, offset: t.offset, lines: 0, updatedAt: this.now() });
   }
 
+  private disown(t: Tracked): void {
+    this.tracked.delete(t.key);
+    this.checkpoints.delete(t.key);
+  }
+
   private ref(t: Tracked): SourceRef {
     return { key: t.key, path: t.path, fingerprint: t.fingerprint };
   }
@@ -333,11 +338,19 @@ export class Tailer {
     if (this.stopped || this.now() < t.retryAt) return;
     let fh: FileHandle | null = null;
     try {
-      if (size < t.offset) await this.reset(t, 'truncated');
+      // A file under a rotated name that does not match what we read is another file
+      // that got a deleted one's inode: not ours to read from the start.
+      if (size < t.offset) {
+        if (t.rotatedAt !== null) return this.disown(t);
+        await this.reset(t, 'truncated');
+      }
       if (size <= (t.discard?.scanned ?? t.offset)) return;
       fh = await open(t.path, 'r');
       if (fileKey(await fh.stat()) !== t.key) return;
-      if (t.fingerprint && t.offset > 0 && (await fingerprintOf(fh)) !== t.fingerprint) await this.reset(t, 'replaced');
+      if (t.fingerprint && t.offset > 0 && (await fingerprintOf(fh)) !== t.fingerprint) {
+        if (t.rotatedAt !== null) return this.disown(t);
+        await this.reset(t, 'replaced');
+      }
       await this.readChunks(fh, t, size);
       t.retryAt = 0;
       this.warned.delete(t.path);

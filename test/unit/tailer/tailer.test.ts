@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { appendFileSync, copyFileSync, mkdtempSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, mkdtempSync, renameSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -137,4 +137,17 @@ test('copytruncate and the emptied file grown past the old offset: found by the 
     writeFileSync(join(dir, 'a.jsonl.0'), 'zero\nzero\nzero\n');
     await pass();
     assert.equal(store.text(), 'one\ntwo\nthree-is-longer\nfour\n');
+  }));
+
+test('a rotated-away name holding the inode of a file read before (inode reuse) is not read again from the start', () =>
+  withTailer(async (dir, store, pass) => {
+    // The checkpoint of a deleted log whose inode the file system gave to a new copy.
+    const copy = join(dir, 'a.jsonl.c2');
+    writeFileSync(copy, 'copied\nlines\n');
+    const key = `${statSync(copy).dev}:${statSync(copy).ino}`;
+    for (const [offset, fingerprint] of [[5000, '9:1234abcd'], [4, '9:1234abcd']] as const) {
+      store.cps.set(key, { key, path: join(dir, 'a.jsonl.r1'), fingerprint, offset, lines: 10, updatedAt: Date.now() });
+      await pass();
+      assert.equal(store.text(), '', `offset ${offset}: nothing read`);
+    }
   }));
