@@ -304,7 +304,8 @@ export class Tailer {
    * copytruncate copies the file and then empties it: lines appended after our
    * last read are only in the copy now. The copy starts with the same first
    * line, so it is found by the fingerprint and read on from where we were.
-   * A copy followed before (tracked or checkpointed) is left to its own state.
+   * A copy followed before (tracked, or checkpointed with this first line) is
+   * left to its own state.
    */
   private async readCopy(t: Tracked): Promise<void> {
     if (!t.fingerprint || t.offset === 0) return;
@@ -315,7 +316,9 @@ export class Tailer {
       try {
         const st = await stat(path);
         const key = fileKey(st);
-        if (!st.isFile() || st.size < t.offset || key === t.key || this.tracked.has(key) || this.checkpoints.has(key)) continue;
+        if (!st.isFile() || st.size < t.offset || key === t.key || this.tracked.has(key)) continue;
+        // Checkpointed with this content: followed before. Another content: a deleted log's inode reused.
+        if (this.checkpoints.get(key)?.fingerprint === t.fingerprint) continue;
         if (best && st.mtimeMs <= best.mtimeMs) continue;
         const fh = await open(path, 'r');
         try {

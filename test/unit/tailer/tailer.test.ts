@@ -151,3 +151,17 @@ test('a rotated-away name holding the inode of a file read before (inode reuse) 
       assert.equal(store.text(), '', `offset ${offset}: nothing read`);
     }
   }));
+
+test('copytruncate whose copy got the inode of a deleted log: the copy is still read on from where the log was', () =>
+  withTailer(async (dir, store, pass) => {
+    const file = join(dir, 'a.jsonl');
+    writeFileSync(file, 'one\n');
+    await pass();
+    appendFileSync(file, 'two\n');
+    copyFileSync(file, `${file}.1`);
+    truncateSync(file, 0);
+    const key = `${statSync(`${file}.1`).dev}:${statSync(`${file}.1`).ino}`;
+    store.cps.set(key, { key, path: join(dir, 'gone.jsonl.r1'), fingerprint: '9:1234abcd', offset: 2, lines: 1, updatedAt: Date.now() });
+    await pass();
+    assert.equal(store.text(), 'one\ntwo\n');
+  }));
