@@ -159,8 +159,15 @@ export class Tailer {
         try {
           const st = await stat(path);
           const key = fileKey(st);
-          // A change to a rotated-away name matters only for a file already followed.
-          if (st.isFile() && (path.endsWith(SUFFIX) || this.tracked.has(key))) await this.follow({ path, key, size: st.size });
+          const t = this.tracked.get(key);
+          if (!st.isFile()) continue;
+          if (path.endsWith(SUFFIX)) await this.follow({ path, key, size: st.size });
+          else if (t) {
+            // A change to a rotated-away name matters only for a file already followed.
+            t.rotatedAt ??= this.now();
+            t.path = path;
+            await this.read(t, st.size);
+          }
         } catch {
           // Removed; the directory's rename event rescans it.
         }
@@ -316,16 +323,17 @@ export class Tailer {
       try {
         const st = await stat(path);
         const key = fileKey(st);
-        if (!st.isFile() || st.size < t.offset || key === t.key || this.tracked.has(key)) continue;
-        // Checkpointed with this content: followed before. Another content: a deleted log's inode reused.
-        if (this.checkpoints.get(key)?.fingerprint === t.fingerprint) continue;
+        if (name.endsWith(SUFFIX) || !st.isFile() || st.size < t.offset || key === t.key) continue;
         if (best && st.mtimeMs <= best.mtimeMs) continue;
         const fh = await open(path, 'r');
         try {
-          if ((await fingerprintOf(fh)) === t.fingerprint) best = { path, key, size: st.size, mtimeMs: st.mtimeMs };
+          if ((await fingerprintOf(fh)) !== t.fingerprint) continue;
         } finally {
           await fh.close();
         }
+        // Known with this first line: followed already. With another: a deleted file's inode, reused.
+        if ((this.tracked.get(key) ?? this.checkpoints.get(key))?.fingerprint === t.fingerprint) continue;
+        best = { path, key, size: st.size, mtimeMs: st.mtimeMs };
       } catch {
         // Gone or unreadable: not the copy we can use.
       }
