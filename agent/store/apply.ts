@@ -106,6 +106,7 @@ export class Applier {
   );
   /** The phase each run was last seen in, written once per run at the end of the record. */
   private readonly currentPhase = new Map<string, string>();
+  private oneByOne = false;
 
   constructor(private readonly st: Statements) {
     this.runs = new RunCache(st);
@@ -129,6 +130,36 @@ export class Applier {
     for (const bulk of Object.values(this.bulk)) bulk.clear();
     this.phaseRows.clear();
     this.currentPhase.clear();
+  }
+
+  /**
+   * A record that failed as a whole, again with each line in its own
+   * savepoint: a line that cannot be stored (a bug) is set aside as
+   * `not_stored` instead of taking the rest of its record with it.
+   */
+  applyOneByOne(record: JournalRecord, packed?: Buffer): ApplyResult {
+    this.oneByOne = true;
+    try {
+      return this.apply(record, packed);
+    } finally {
+      this.oneByOne = false;
+    }
+  }
+
+  /** Runs `write` and its derived rows in a savepoint; the error's message when it failed and was undone. */
+  private guarded(write: () => void): string | null {
+    this.st.db.exec('SAVEPOINT line');
+    try {
+      write();
+      this.flushDerived();
+      this.st.db.exec('RELEASE line');
+      return null;
+    } catch (err) {
+      this.st.db.exec('ROLLBACK TO line');
+      this.st.db.exec('RELEASE line');
+      this.forgetCaches();
+      return (err as Error).message;
+    }
   }
 
   /** `packed` is the body already compressed for the archive, when the caller has it. */
@@ -198,20 +229,30 @@ export class Applier {
         bad++;
         continue;
       }
-      accepted++;
       const event = parsed.event;
-      if (!parsed.known) {
-        this.st.run('INSERT INTO events (ts, run_id, type, source_id, line, body) VALUES (?, ?, ?, ?, ?, ?)', [
-          parsed.ts, event.run_id, event.type, src.id, lineNo, line.toString('utf8'),
-        ]);
-        continue;
-      }
-      if (event.type !== 'run.started' && !this.runs.known(event.run_id)) {
+      if (parsed.known && event.type !== 'run.started' && !this.runs.known(event.run_id)) {
         this.bad('unknown_run', `${event.type} for run "${clip(event.run_id)}" that has no run.started`, ref.path, offset, excerptOf(line), at);
         bad++;
         continue;
       }
-      this.derive(event as KnownEvent, parsed.ts, src.id, lineNo, touchedRuns, push);
+      const row = () => {
+        if (!parsed.known) {
+          this.st.run('INSERT INTO events (ts, run_id, type, source_id, line, body) VALUES (?, ?, ?, ?, ?, ?)', [
+            parsed.ts, event.run_id, event.type, src.id, lineNo, line.toString('utf8'),
+          ]);
+        } else this.derive(event as KnownEvent, parsed.ts, src.id, lineNo, touchedRuns, push);
+      };
+      if (!this.oneByOne) {
+        row();
+        accepted++;
+        continue;
+      }
+      const failure = this.guarded(row);
+      if (failure === null) accepted++;
+      else {
+        this.bad('not_stored', `could not be stored: ${clip(failure)}`, ref.path, offset, excerptOf(line), at);
+        bad++;
+      }
     }
     this.flushDerived();
     this.st.run(
