@@ -4,18 +4,21 @@
  * its discovery file is written.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, unwatchFile, watchFile, writeFileSync } from 'node:fs';
+import { registerAlertRoutes } from './api/alert-routes';
 import { discoveryPath } from './api/discovery';
 import { registerRoutes } from './api/routes';
 import { ApiServer } from './api/server';
 import type { DiscoveryFile, Health, MountUsage, Sample } from './api/types';
 import type { AgentConfig } from './config';
-import { effectiveRules } from './alerts/builtin';
+import { DEFAULT_SETTINGS, effectiveRules } from './alerts/builtin';
 import { storeEvaluator } from './alerts/evaluator';
-import type { AlertRule } from './alerts/rules-file';
+import type { AlertRule, PipelineSettings } from './alerts/rules-file';
 import { parseRulesFile } from './alerts/rules-file';
 import { AlertService } from './alerts/service';
 import { acquireLock } from './lock';
+import { startProcessing } from './ingest/processing';
+import { registerOtlp } from './otlp';
 import { createSampler } from './sampler';
 import { Queries } from './store/queries';
 import { SCHEMA_VERSION } from './store/schema';
@@ -75,14 +78,18 @@ export async function startAgent(config: AgentConfig, log: (message: string) => 
     const token = randomBytes(32).toString('base64url');
     const server = new ApiServer({ token, host: config.host, port: config.port, log, hello: () => ({ type: 'hello', health: health() }) });
     let latestSample: Sample | null = queries.latestSample();
+    const loaded = loadRules(config.rulesFile, log);
     const alerts = new AlertService({
-      rules: loadRules(config.rulesFile, log),
-      evaluator: storeEvaluator({ queries, latestSample: () => latestSample, latestMounts: () => queries.latestMounts() }),
+      ...loaded,
+      rulesFile: config.rulesFile,
+      evaluator: storeEvaluator({ queries, st: store.st, latestSample: () => latestSample, latestMounts: () => queries.latestMounts() }),
       store,
       push: (m) => server.push(m),
       log,
-      webhook: config.webhookUrl ? { url: config.webhookUrl } : undefined,
+      webhook: config.webhookUrl ? { url: config.webhookUrl, backoffMs: config.webhookBackoffMs, redeliverMs: config.webhookBackoffMs * 60 } : undefined,
+      logFile: config.alertLog,
     });
+    registerAlertRoutes(server, { alerts, queries, st: store.st, now: Date.now });
     registerRoutes(server, {
       queries,
       health,
@@ -95,6 +102,7 @@ export async function startAgent(config: AgentConfig, log: (message: string) => 
         if (group) server.push({ type: 'errorGroup', group });
       },
     });
+    registerOtlp(server, store, config.otlp, log);
     const url = await server.listen();
     cleanups.push(() => server.close());
     store.onPush((message) => {
@@ -103,6 +111,30 @@ export async function startAgent(config: AgentConfig, log: (message: string) => 
     });
     alerts.start();
     cleanups.push(() => alerts.stop());
+    const rulesFile = config.rulesFile;
+    if (rulesFile) {
+      // Edits to the rules file take effect without a restart; a file with errors keeps the rules in force.
+      let last = '';
+      watchFile(rulesFile, { interval: 2000, persistent: false }, (cur, prev) => {
+        if (cur.mtimeMs === prev.mtimeMs && cur.size === prev.size) return;
+        const text = (() => {
+          try {
+            return readFileSync(rulesFile, 'utf8');
+          } catch {
+            return '';
+          }
+        })();
+        if (text === last) return;
+        last = text;
+        const next = loadRules(rulesFile, log, false);
+        if (next) void alerts.reload(next.rules, next.settings).then(() => log(`rules file ${rulesFile} reloaded: ${next.rules.length} rules`));
+      });
+      cleanups.push(() => unwatchFile(rulesFile));
+    }
+
+    // Before any source commits lines: they must meet the rules now in force.
+    const processing = await startProcessing({ config: config.processing, webhookUrl: config.webhookUrl, cwd: process.cwd(), version: VERSION, store, server, log });
+    cleanups.push(() => processing.stop());
 
     const tailer = new Tailer({ dirs: config.logDirs, store, log });
     await tailer.start();
@@ -128,6 +160,7 @@ export async function startAgent(config: AgentConfig, log: (message: string) => 
         onSample: (sample) => {
           latestSample = sample;
           server.push({ type: 'sample', sample });
+          processing.sample(sample);
           pending.push(sample);
           if (pending.length * config.intervalMs >= SAMPLE_BATCH_MS) void flush();
         },
@@ -158,20 +191,33 @@ export async function startAgent(config: AgentConfig, log: (message: string) => 
   }
 }
 
-/** Built-in rules, overridden and extended by the rules file; a file with errors is reported and left out. */
-function loadRules(file: string | null, log: (m: string) => void): AlertRule[] {
-  if (!file) return effectiveRules([]);
+interface LoadedRules {
+  rules: AlertRule[];
+  settings: PipelineSettings;
+}
+
+/**
+ * Built-in rules, overridden and extended by the rules file. A file with
+ * errors is reported: at start the built-ins apply; on a reload
+ * (`fallback` false) nothing changes.
+ */
+function loadRules(file: string | null, log: (m: string) => void): LoadedRules;
+function loadRules(file: string | null, log: (m: string) => void, fallback: false): LoadedRules | null;
+function loadRules(file: string | null, log: (m: string) => void, fallback = true): LoadedRules | null {
+  const builtIn = { rules: effectiveRules([]), settings: DEFAULT_SETTINGS };
+  if (!file) return builtIn;
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    log(`rules file ${file}: ${(err as Error).message}; using the built-in rules`);
-    return effectiveRules([]);
+    log(`rules file ${file}: ${(err as Error).message}; ${fallback ? 'using the built-in rules' : 'keeping the rules in force'}`);
+    return fallback ? builtIn : null;
   }
-  const { rules, errors } = parseRulesFile(text, file);
+  const { rules, settings, errors } = parseRulesFile(text, file);
   for (const e of errors) log(`rules file ${file}:${e.line ?? '?'}:${e.column ?? '?'}: ${e.message}`);
-  if (errors.length > 0) log(`rules file ${file} has errors; using the built-in rules only`);
-  return effectiveRules(rules);
+  if (errors.length === 0) return { rules: effectiveRules(rules), settings };
+  log(`rules file ${file} has errors; ${fallback ? 'using the built-in rules only' : 'keeping the rules in force'}`);
+  return fallback ? builtIn : null;
 }
 
 function writeDiscovery(config: AgentConfig, file: DiscoveryFile): void {

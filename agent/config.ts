@@ -5,6 +5,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
 import { defaultDataDir } from './api/discovery';
+import { checkSection, type ProcessingConfig } from './ingest/processing/rules';
+import type { OtlpSettings } from './otlp';
 
 export interface AgentConfig {
   dataDir: string;
@@ -25,10 +27,21 @@ export interface AgentConfig {
   rulesFile: string | null;
   /** Where alert notifications are POSTed (Slack-compatible), if anywhere. */
   webhookUrl: string | null;
+  /** First webhook retry delay, doubled per attempt; a failed round is retried after 60 times it. */
+  webhookBackoffMs: number;
+  /** The log-file channel: alert notifications appended as JSON lines; null: off. */
+  alertLog: string | null;
+  /** The OTLP/HTTP intake: on by default, with its limits. */
+  otlp: OtlpSettings;
+  /** Processing rules (config file only). */
+  processing: ProcessingConfig | undefined;
 }
 
 /** What flags and the config file may set; every key optional. */
-export type ConfigInput = Partial<Omit<AgentConfig, 'host' | 'rulesFile' | 'webhookUrl'>> & { config?: string; rulesFile?: string; webhookUrl?: string };
+export type ConfigInput = Partial<Omit<AgentConfig, 'host' | 'rulesFile' | 'webhookUrl' | 'alertLog' | 'otlp' | 'processing'>> & {
+  otlp?: OtlpSettings;
+  processing?: ProcessingConfig;
+} & { config?: string; rulesFile?: string; webhookUrl?: string; alertLog?: string };
 
 export const DEFAULTS = {
   logDirs: ['.genmon/runs'],
@@ -37,6 +50,8 @@ export const DEFAULTS = {
   port: 0,
   demoRatePerMinute: 12,
   rulesFiles: ['.genmon/alerts.yaml', '.genmon/alerts.yml', '.genmon/alerts.json'],
+  webhookBackoffMs: 1000,
+  alertLog: 'alerts.log',
 } as const;
 
 export class ConfigError extends Error {}
@@ -51,10 +66,11 @@ function fromEnv(env: NodeJS.ProcessEnv): ConfigInput {
   if (env.GENMON_CONFIG) out.config = env.GENMON_CONFIG;
   if (env.GENMON_RULES) out.rulesFile = env.GENMON_RULES;
   if (env.GENMON_WEBHOOK_URL) out.webhookUrl = env.GENMON_WEBHOOK_URL;
+  if (env.GENMON_ALERT_LOG !== undefined) out.alertLog = env.GENMON_ALERT_LOG;
   return out;
 }
 
-const FILE_KEYS: Record<string, 'string' | 'number' | 'boolean' | 'string[]'> = {
+const FILE_KEYS: Record<string, 'string' | 'number' | 'boolean' | 'string[]' | 'section'> = {
   dataDir: 'string',
   dbPath: 'string',
   logDirs: 'string[]',
@@ -66,6 +82,10 @@ const FILE_KEYS: Record<string, 'string' | 'number' | 'boolean' | 'string[]'> = 
   demoRatePerMinute: 'number',
   rulesFile: 'string',
   webhookUrl: 'string',
+  webhookBackoffMs: 'number',
+  alertLog: 'string',
+  otlp: 'section',
+  processing: 'section',
 };
 
 /** Reads and checks a config file; unknown keys and wrong types are errors naming the key. */
@@ -81,6 +101,12 @@ export function readConfigFile(path: string): ConfigInput {
   for (const [key, value] of Object.entries(parsed)) {
     const type = FILE_KEYS[key];
     if (!type) throw new ConfigError(`config file ${path}: unknown key "${key}" (known: ${Object.keys(FILE_KEYS).join(', ')})`);
+    if (type === 'section') {
+      const errors = checkSection(key as 'otlp' | 'processing', value);
+      if (errors.length > 0) throw new ConfigError(`config file ${path}: ${errors.join('; ')}`);
+      out[key] = value;
+      continue;
+    }
     const ok = type === 'string[]' ? Array.isArray(value) && value.every((v) => typeof v === 'string') : typeof value === type;
     if (!ok) throw new ConfigError(`config file ${path}: "${key}" must be ${type === 'string[]' ? 'an array of strings' : `a ${type}`}`);
     out[key] = value;
@@ -116,7 +142,17 @@ export function resolveConfig(flags: ConfigInput, env: NodeJS.ProcessEnv = proce
     demoRatePerMinute: positive('demo rate', pick('demoRatePerMinute') ?? DEFAULTS.demoRatePerMinute, 0.1),
     rulesFile: rulesFile(pick('rulesFile'), cwd),
     webhookUrl: pick('webhookUrl') ?? null,
+    webhookBackoffMs: positive('webhook backoff', pick('webhookBackoffMs') ?? DEFAULTS.webhookBackoffMs, 10),
+    alertLog: alertLog(pick('alertLog'), dataDir, cwd),
+    otlp: file.otlp ?? {},
+    processing: file.processing,
   };
+}
+
+/** The log-file channel's file: in the data directory by default; an empty value turns it off. */
+function alertLog(explicit: string | undefined, dataDir: string, cwd: string): string | null {
+  if (explicit === '') return null;
+  return explicit === undefined ? join(dataDir, DEFAULTS.alertLog) : resolve(cwd, explicit);
 }
 
 /** An explicit rules file must exist; by default the workspace's `.genmon/alerts.yaml` or `.json` is used when present. */

@@ -18,10 +18,10 @@ import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildSync } from 'esbuild';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { clockTicksPerSecond, readProcessTreeCpuMs } from '../agent/sampler/proc-cpu';
+import { bundleScript } from './lib';
 import type { ChildMessage } from './sampler-child';
 
 const TARGET_PERCENT = 0.3;
@@ -47,20 +47,6 @@ function message(child: ChildProcess, type: ChildMessage['type']): Promise<Child
     child.on('message', onMessage);
     child.once('exit', onExit);
   });
-}
-
-function bundleChild(dir: string): string {
-  const outfile = join(dir, 'sampler-child.js');
-  buildSync({
-    entryPoints: [join(__dirname, 'sampler-child.ts')],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    logLevel: 'warning',
-  });
-  return outfile;
 }
 
 async function measure(script: string, mode: 'sampler' | 'naive', seconds: number): Promise<Measured> {
@@ -97,7 +83,7 @@ async function main(): Promise<void> {
   let sampler: Measured;
   let naive: Measured;
   try {
-    const script = bundleChild(dir);
+    const script = bundleScript(join(__dirname, 'sampler-child.ts'), dir);
     [sampler, naive] = await Promise.all([measure(script, 'sampler', seconds), measure(script, 'naive', seconds)]);
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { agentLogPath } from '../agent/api/discovery';
 import { AgentClient } from './agent/client';
+import { registerAlerts } from './alerts/register';
 import { registerReports } from './commands/report';
 import { registerDashboard } from './dashboard';
 import { registerDocuments } from './documents';
@@ -25,6 +26,7 @@ export function activate(context: vscode.ExtensionContext): void {
   registerNotifications(context, client);
   registerReports(context, client);
   registerDashboard(context, client);
+  registerAlerts(context, client, (m) => output.appendLine(`${new Date().toISOString()} ${m}`));
   registerAgentCommands(context, client, output);
 
   context.subscriptions.push(

@@ -1,4 +1,5 @@
 /** Typed access to the `genmon.*` settings; their defaults live only in package.json. */
+import { existsSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import * as vscode from 'vscode';
 import { defaultDataDir } from '../agent/api/discovery';
@@ -15,5 +16,7 @@ export function settings() {
     intervalMs: c.get<number>('samplingIntervalMs') ?? 1000,
     notificationLevel: c.get<NotificationLevel>('notifications.level') ?? 'failuresAndPartials',
     mode: c.get<'auto' | 'external'>('agent.mode') ?? 'auto',
+    /** The workspace's alert rules file, handed to an agent this window starts. */
+    rulesFile: ['.genmon/alerts.yaml', '.genmon/alerts.yml', '.genmon/alerts.json'].map((f) => join(folder, f)).find((f) => existsSync(f)) ?? null,
   };
 }

@@ -31,7 +31,7 @@ export interface Notification {
   groupLabels: Labels;
   firing: AlertInstance[];
   resolved: AlertInstance[];
-  reason: 'new' | 'changed' | 'repeat';
+  reason: 'new' | 'changed' | 'repeat' | 'escalated';
   at: number;
 }
 
@@ -55,10 +55,15 @@ export class Dispatcher {
   private readonly groups = new Map<string, GroupState>();
 
   constructor(
-    private readonly timing: RouteTiming,
+    private timing: RouteTiming,
     /** Silenced or inhibited alerts stay in their group but are not notified. */
     private readonly isMuted: (alert: AlertInstance, now: number) => boolean = () => false,
   ) {}
+
+  /** New timing (a reloaded rules file); groups keep their state. */
+  retime(timing: RouteTiming): void {
+    this.timing = timing;
+  }
 
   receive(alert: AlertInstance, now: number): void {
     const labels = groupLabels(alert.labels, this.timing.groupBy);

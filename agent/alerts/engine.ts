@@ -4,10 +4,12 @@
  * state machine; the transitions become alert instances for the dispatcher.
  * The figures come from an `Evaluator`, so this is pure and testable.
  */
+import type { Severity } from '../ingest/events';
 import type { AlertInstance } from './dispatch';
 import type { Labels } from './matchers';
 import type { AlertRule } from './rules-file';
 import { INACTIVE, step, type AlertState, type Transition } from './state';
+import { alertLink, renderTemplate } from './templates';
 
 export interface Evaluation {
   labels: Labels;
@@ -24,12 +26,19 @@ export interface TrackedAlert {
   labels: Labels;
   annotations: Record<string, string>;
   state: AlertState;
+  /** Set by a user; cleared when the alert stops firing. */
+  ack?: { at: number; by: string } | null;
+  /** The last escalation step taken during this firing and the severity it raised to. */
+  escalation?: { step: number; severity: Severity } | null;
+  incidentId?: number | null;
 }
 
 export interface AlertChange {
+  fingerprint: string;
   alert: TrackedAlert;
   transition: Transition;
-  instance: AlertInstance;
+  /** For the dispatcher: set on firing and resolved transitions only. */
+  instance: AlertInstance | null;
 }
 
 export function alertFingerprint(labels: Labels): string {
@@ -39,13 +48,6 @@ export function alertFingerprint(labels: Labels): string {
     .join(',');
 }
 
-function fill(template: string, labels: Labels, value: number | null): string {
-  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (_m, key: string) => (key === 'value' ? (value === null ? '' : formatValue(value)) : (labels[key] ?? '')));
-}
-
-function formatValue(v: number): string {
-  return Number.isInteger(v) ? String(v) : v.toFixed(3).replace(/0+$/, '').replace(/\.$/, '');
-}
 
 export class AlertEngine {
   private readonly alerts = new Map<string, TrackedAlert>();
@@ -83,11 +85,15 @@ export class AlertEngine {
     const timing = rule ? { forMs: rule.forMs, keepFiringForMs: rule.keepFiringForMs } : { forMs: 0, keepFiringForMs: 0 };
     const { state, transition } = step(tracked?.state ?? INACTIVE, holds, value, now, timing);
     const annotations: Record<string, string> = { ...extra };
-    for (const [k, v] of Object.entries(rule?.annotations ?? tracked?.annotations ?? {})) annotations[k] = fill(v, labels, state.value ?? value);
-    const alert: TrackedAlert = { rule: rule?.name ?? tracked!.rule, labels, annotations, state };
+    const input = { labels, annotations: extra, value: state.value ?? value, status: 'firing' as const, startsAt: state.activeAt ?? now, endsAt: null, link: alertLink(fp) };
+    for (const [k, v] of Object.entries(rule?.annotations ?? tracked?.annotations ?? {})) annotations[k] = renderTemplate(v, input);
+    // Acknowledgement, escalation and incident belong to one firing; a new one starts clean.
+    const carried = transition?.kind === 'firing' ? {} : { ack: tracked?.ack ?? null, escalation: tracked?.escalation ?? null, incidentId: tracked?.incidentId ?? null };
+    const alert: TrackedAlert = { rule: rule?.name ?? tracked!.rule, labels, annotations, state, ...carried };
     if (state.phase === 'inactive') this.alerts.delete(fp);
     else this.alerts.set(fp, alert);
-    if (!transition || (transition.kind !== 'firing' && transition.kind !== 'resolved')) return [];
+    if (!transition) return [];
+    if (transition.kind !== 'firing' && transition.kind !== 'resolved') return [{ fingerprint: fp, alert, transition, instance: null }];
     const instance: AlertInstance = {
       fingerprint: fp,
       labels,
@@ -97,12 +103,22 @@ export class AlertEngine {
       endsAt: transition.kind === 'resolved' ? now : null,
       value: state.value ?? value,
     };
-    return [{ alert, transition, instance }];
+    return [{ fingerprint: fp, alert, transition, instance }];
   }
 
   /** Every pending or firing alert. */
   active(): TrackedAlert[] {
     return [...this.alerts.values()];
+  }
+
+  get(fingerprint: string): TrackedAlert | undefined {
+    return this.alerts.get(fingerprint);
+  }
+
+  /** Records a change to a tracked alert's acknowledgement, escalation or incident. */
+  update(fingerprint: string, change: Pick<TrackedAlert, 'ack' | 'escalation' | 'incidentId'>): void {
+    const a = this.alerts.get(fingerprint);
+    if (a) this.alerts.set(fingerprint, { ...a, ...change });
   }
 
   snapshot(): [string, TrackedAlert][] {

@@ -1,15 +1,18 @@
 /**
  * Escalation: an alert that keeps firing past a step's `afterMs` without
- * being acknowledged is raised to that step's severity and sent to its extra
- * channels. Steps are ordered by `afterMs`; each is taken once per firing.
+ * being acknowledged is raised to that step's severity (one level up when the
+ * step names none) and sent to its extra channels. Steps are ordered by
+ * `afterMs`; each is taken once per firing.
  */
 import type { Severity } from '../ingest/events';
+import type { ChannelName } from './templates';
 
 export interface EscalationStep {
   afterMs: number;
-  severity: Severity;
-  /** Channel names added at this step (for example "webhook"). */
-  channels: string[];
+  /** The severity to raise to; null: one level above the current one. */
+  severity: Severity | null;
+  /** Channels added at this step. */
+  channels: ChannelName[];
 }
 
 export interface EscalationInput {
@@ -29,7 +32,12 @@ export function dueEscalation(steps: readonly EscalationStep[], alert: Escalatio
 
 const ORDER: Severity[] = ['info', 'warning', 'error', 'critical'];
 
-/** The higher of two severities: escalation never lowers one. */
-export function raise(current: Severity, to: Severity): Severity {
-  return ORDER.indexOf(to) > ORDER.indexOf(current) ? to : current;
+/** The higher of two severities (null: one level above `current`): escalation never lowers one. */
+export function raise(current: Severity, to: Severity | null): Severity {
+  const target = to ?? ORDER[Math.min(ORDER.length - 1, ORDER.indexOf(current) + 1)];
+  return ORDER.indexOf(target) > ORDER.indexOf(current) ? target : current;
+}
+
+export function severityAtLeast(s: Severity, min: Severity): boolean {
+  return ORDER.indexOf(s) >= ORDER.indexOf(min);
 }

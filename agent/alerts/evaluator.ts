@@ -1,17 +1,24 @@
 /** The figures behind each kind of rule, read from the store's queries and the latest sample. */
 import type { MountUsage, Sample } from '../api/types';
+import { inferenceCost } from '../store/cost';
+import { figureSeries } from '../store/figure-series';
 import type { Queries } from '../store/queries';
+import type { Statements } from '../store/statements';
+import { AnomalyEvaluator } from './anomaly-rule';
 import type { Evaluation, Evaluator } from './engine';
 
 export interface EvaluatorDeps {
   queries: Queries;
+  /** For the figures the queries do not have yet (cost, series for anomaly rules). */
+  st: Statements;
   latestSample: () => Sample | null;
   latestMounts: () => MountUsage[];
 }
 
 const HOUR = 3600_000;
 
-export function storeEvaluator({ queries, latestSample, latestMounts }: EvaluatorDeps): Evaluator {
+export function storeEvaluator({ queries, st, latestSample, latestMounts }: EvaluatorDeps): Evaluator {
+  const anomalies = new AnomalyEvaluator((metric, phase, from, bucketMs, buckets) => figureSeries(st, metric, phase, from, bucketMs, buckets));
   return (rule, now): Evaluation[] => {
     const spec = rule.spec;
     switch (spec.kind) {
@@ -26,8 +33,10 @@ export function storeEvaluator({ queries, latestSample, latestMounts }: Evaluato
         return [{ labels: { phase: spec.phase }, holds: p.count >= spec.minRuns && (p.p95 ?? 0) > spec.thresholdMs, value: p.p95 }];
       }
       case 'no_success': {
+        // Runs still going have not failed yet: only ended runs count, so a burst of starts pages no one.
         const o = queries.outcomes({ from: now - spec.windowMs, to: now });
-        return [{ labels: {}, holds: o.started >= spec.minAttempts && o.success === 0, value: o.started }];
+        const ended = o.success + o.failed + o.partial;
+        return [{ labels: {}, holds: ended >= spec.minAttempts && o.success === 0, value: ended }];
       }
       case 'resource': {
         if (spec.metric === 'disk') {
@@ -50,10 +59,13 @@ export function storeEvaluator({ queries, latestSample, latestMounts }: Evaluato
         return queries
           .errorGroups({ from: now - 24 * HOUR, to: now, limit: 50, status: 'regressed' })
           .map((g) => ({ labels: { group: g.fingerprint, category: g.category }, holds: true, value: g.count, annotations: { message: g.message.slice(0, 300) } }));
-      case 'cost_per_hour':
+      case 'cost_per_hour': {
+        const cost = inferenceCost(st, { from: now - spec.windowMs, to: now });
+        const perHour = cost.usd * (HOUR / spec.windowMs);
+        return [{ labels: {}, holds: cost.priced > 0 && perHour >= spec.budget, value: cost.priced > 0 ? Math.round(perHour * 100) / 100 : null }];
+      }
       case 'anomaly':
-        // Cost needs the price table and anomaly rules the metric history of the metrics work; until then they hold nothing.
-        return [];
+        return [anomalies.evaluate(rule.name, spec, now)];
     }
   };
 }

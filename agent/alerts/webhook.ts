@@ -28,13 +28,18 @@ export interface DeliveryResult {
   error: string | null;
 }
 
+/** Slack reads `text` as mrkdwn: `<!channel>` or `<url|label>` from a log line must stay text. */
+function slackEscape(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
 export function webhookPayload(n: Notification, title: string, text: string): Record<string, unknown> {
   const status = n.firing.length > 0 ? 'firing' : 'resolved';
   return {
-    text: `${title}\n${text}`,
+    text: slackEscape(`${title}\n${text}`),
     blocks: [
       { type: 'header', text: { type: 'plain_text', text: title.slice(0, 150) } },
-      { type: 'section', text: { type: 'plain_text', text: text.slice(0, 2900) } },
+      { type: 'section', text: { type: 'plain_text', text: (text || ' ').slice(0, 2900) } },
     ],
     version: '4',
     status,

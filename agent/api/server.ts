@@ -25,6 +25,8 @@ export class HttpError extends Error {
 export type Query = URLSearchParams;
 export type Handler = (query: Query, params: Record<string, string>) => unknown;
 export type ActionHandler = (body: unknown, params: Record<string, string>) => Promise<unknown>;
+/** Takes the request as it comes (after the Host, Origin and token checks) and answers it itself. */
+export type RawHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
 interface Route {
   method: 'GET' | 'POST';
@@ -51,6 +53,7 @@ const MAX_CLIENT_BUFFER = 4 * 1024 * 1024;
 
 export class ApiServer {
   private readonly routes: Route[] = [];
+  private readonly rawRoutes = new Map<string, RawHandler>();
   private readonly clients = new Set<ServerResponse>();
   private server: Server | null = null;
   private ping: NodeJS.Timeout | null = null;
@@ -69,6 +72,11 @@ export class ApiServer {
   /** Registers `POST /api/v1<path>` taking a JSON body. */
   post(path: string, handler: ActionHandler): void {
     this.route('POST', path, (_query, params, body) => handler(body, params));
+  }
+
+  /** Registers `POST <path>` outside the API prefix, read and answered by `handler` (the OTLP intake). */
+  rawPost(path: string, handler: RawHandler): void {
+    this.rawRoutes.set(path, handler);
   }
 
   private route(method: Route['method'], path: string, handler: Route['handler']): void {
@@ -161,13 +169,19 @@ export class ApiServer {
       return this.fail(res, new HttpError(400, 'bad_url', 'the request URL could not be parsed'));
     }
     if (url.pathname === `${API_PREFIX}/stream`) return this.stream(req, res);
-    for (const route of this.routes) {
-      const m = route.pattern.exec(url.pathname);
-      if (!m) continue;
-      if (route.method !== req.method) return this.fail(res, new HttpError(405, 'method_not_allowed', `use ${route.method} for ${url.pathname}`));
-      void this.answer(req, res, route, url, m);
+    const raw = this.rawRoutes.get(url.pathname);
+    if (raw) {
+      if (req.method !== 'POST') return this.fail(res, new HttpError(405, 'method_not_allowed', `use POST for ${url.pathname}`));
+      return raw(req, res);
+    }
+    // A path may have both a GET and a POST route (list and create).
+    const matching = this.routes.filter((r) => r.pattern.test(url.pathname));
+    const route = matching.find((r) => r.method === req.method);
+    if (route) {
+      void this.answer(req, res, route, url, route.pattern.exec(url.pathname)!);
       return;
     }
+    if (matching.length > 0) return this.fail(res, new HttpError(405, 'method_not_allowed', `use ${matching[0].method} for ${url.pathname}`));
     this.fail(res, new HttpError(404, 'not_found', `no endpoint ${url.pathname}`));
   }
 

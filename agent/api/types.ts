@@ -3,6 +3,9 @@
  * message. `src/` and `webview/` import this module by type only.
  */
 import type { ErrorCategory, Phase, PhaseStatus, RunOutcome, Severity } from '../ingest/events';
+import type { AlertActions, AlertEndpoints, AlertPushMessage } from './alert-types';
+
+export type * from './alert-types';
 
 export const API_VERSION = 1;
 export const API_PREFIX = '/api/v1';
@@ -93,6 +96,8 @@ export interface RunDetail {
   quality: QualityRecord[];
   feedback: FeedbackRecord[];
   modifications: number;
+  /** Fields of the run's start beyond the format's own: enrichment (host, git...), OpenTelemetry resource attributes. */
+  attributes?: Record<string, unknown>;
 }
 
 export interface Percentiles {
@@ -263,7 +268,7 @@ export interface Health {
 }
 
 /** GET endpoints and what they answer. Query parameters are numbers in epoch ms. */
-export interface Endpoints {
+export interface Endpoints extends AlertEndpoints {
   '/health': { query: Record<string, never>; response: Health };
   '/summary': { query: { from?: number; to?: number }; response: Summary };
   '/runs': { query: { limit?: number; before?: number; status?: RunStatus }; response: RunSummary[] };
@@ -280,34 +285,14 @@ export interface Endpoints {
   '/errors/top': { query: { from?: number; to?: number; limit?: number }; response: TopError[] };
   '/samples': { query: { from?: number; to?: number; maxPoints?: number }; response: Sample[] };
   '/ingest': { query: Record<string, never>; response: IngestStatus };
-  '/alerts': { query: Record<string, never>; response: AlertView[] };
   '/report': { query: { from?: number; to?: number }; response: { markdown: string } };
-}
-
-/** A pending or firing alert. */
-export interface AlertView {
-  fingerprint: string;
-  rule: string;
-  labels: Record<string, string>;
-  annotations: Record<string, string>;
-  state: 'pending' | 'firing';
-  activeAt: number | null;
-  firedAt: number | null;
-  value: number | null;
-}
-
-/** What the notification pipeline sent for a group of alerts. */
-export interface AlertNotification {
-  groupKey: string;
-  groupLabels: Record<string, string>;
-  firing: { fingerprint: string; labels: Record<string, string>; annotations: Record<string, string>; startsAt: number; value: number | null }[];
-  resolved: { fingerprint: string; labels: Record<string, string>; annotations: Record<string, string>; startsAt: number; endsAt: number | null }[];
-  reason: 'new' | 'changed' | 'repeat';
-  at: number;
+  '/otlp': { query: Record<string, never>; response: OtlpStatus };
+  '/otlp/metrics': { query: { from?: number; to?: number; name?: string; limit?: number }; response: OtlpMetricPoint[] };
+  '/processing': { query: Record<string, never>; response: ProcessingStatus };
 }
 
 /** POST endpoints: JSON body in, JSON out. */
-export interface Actions {
+export interface Actions extends AlertActions {
   '/errors/groups/:fingerprint/status': { body: { status: ErrorGroupStatus }; response: ErrorGroup };
 }
 
@@ -318,12 +303,217 @@ export type PushMessage =
   | { type: 'phase'; runId: string; phase: PhaseRecord }
   | { type: 'error'; error: ErrorRecord }
   | { type: 'errorGroup'; group: ErrorGroup }
-  | { type: 'alert'; alert: AlertView; transition: 'pending' | 'firing' | 'resolved' | 'cleared' }
-  | { type: 'notification'; notification: AlertNotification }
+  | AlertPushMessage
   | { type: 'sample'; sample: Sample }
   | { type: 'ingest'; lines: number; bad: number; sources: number };
 
 export interface ApiError {
   error: string;
   message: string;
+}
+
+// ---------------------------------------------------------------------------
+// Metrics: the registry of every figure and the queries over it.
+// Every figure the views, reports and the Prometheus endpoint show is named in
+// the registry (`GET /metrics/registry`); queries name a metric and pick the
+// storage tier (raw, 1 minute, 1 hour rollups) that answers the range fastest.
+
+export type MetricType = 'counter' | 'gauge' | 'histogram';
+
+/** Label names a metric may carry. `user` and `session` are answered from per-run and per-session facts, not rollups. */
+export const METRIC_LABELS = [
+  'phase', 'status', 'model', 'project_type', 'template', 'feature', 'category', 'severity',
+  'route', 'method', 'operation', 'step', 'direction', 'mount', 'kind', 'user', 'session',
+] as const;
+export type MetricLabel = (typeof METRIC_LABELS)[number];
+
+/** Where in the product spec a figure comes from, e.g. `1.1 success.rate`. */
+export type SpecRef = string;
+
+export interface MetricDescriptor {
+  /** Prometheus-style name, `genmon_` prefix, base units (`_seconds`, `_bytes`, `_ratio`, `_usd`, `_total` for counters). */
+  name: string;
+  type: MetricType;
+  /** `seconds`, `bytes`, `ratio` (0..1), `score` (0..100 unless said), `usd`, `1` (a count), `bytes/s`, `1/s`. */
+  unit: string;
+  help: string;
+  labels: MetricLabel[];
+  /** The spec figures this metric answers (a figure may be one label value of it). */
+  spec: SpecRef[];
+  /** The area of the spec, for grouping in views: generation, quality, satisfaction, accuracy, api, model, database, compute, storage, network, sessions, features, journey, business, consumption, cost, errors. */
+  area: string;
+  /** Computed at query time from other metrics (a ratio, a distinct count), rather than stored. */
+  derived: boolean;
+}
+
+/** Filters every metric query accepts; a run-level filter (user, model) selects the runs, then their figures. */
+export interface MetricFilters {
+  project_type?: string;
+  template?: string;
+  model?: string;
+  user?: string;
+}
+
+/**
+ * How values in a step are combined: counters `increase` (default) or `rate` (per second);
+ * gauges `avg` (default), `min`, `max`, `last`; histograms `p50`, `p90`, `p95`, `p99`,
+ * `avg`, `max`, `count` (default `p95`); derived ratios ignore it.
+ */
+export type MetricAgg = 'increase' | 'rate' | 'avg' | 'min' | 'max' | 'last' | 'sum' | 'count' | 'p50' | 'p90' | 'p95' | 'p99';
+
+export type StorageTier = 'raw' | '1m' | '1h' | 'facts';
+
+export interface MetricSeries {
+  labels: Partial<Record<MetricLabel, string>>;
+  /** `[bucket start (epoch ms), value]`, one per step across the range; null where nothing was observed. */
+  points: [number, number | null][];
+}
+
+export interface MetricQueryResult {
+  metric: string;
+  from: number;
+  to: number;
+  step: number;
+  agg: MetricAgg;
+  tier: StorageTier;
+  series: MetricSeries[];
+}
+
+/** One figure over a whole range: `/stat?q=name[:agg],…` answers each `name:agg`. */
+export interface MetricStat {
+  metric: string;
+  agg: MetricAgg;
+  value: number | null;
+  /** Values per label value when `by` was given. */
+  by?: { labels: Partial<Record<MetricLabel, string>>; value: number | null }[];
+}
+
+export interface HistogramBucket {
+  /** Lower and upper bound in the metric's unit; the first bucket starts at 0. */
+  lower: number;
+  upper: number;
+  count: number;
+}
+
+export interface HistogramResult {
+  metric: string;
+  from: number;
+  to: number;
+  series: { labels: Partial<Record<MetricLabel, string>>; count: number; p50: number | null; p90: number | null; p95: number | null; p99: number | null; buckets: HistogramBucket[] }[];
+}
+
+export const JOURNEY_STEPS = ['started', 'blueprint', 'codegen', 'validation', 'deployed'] as const;
+export type JourneyStep = (typeof JOURNEY_STEPS)[number];
+
+export interface FunnelResult {
+  from: number;
+  to: number;
+  steps: {
+    step: JourneyStep;
+    /** Runs that reached this step (for `started`, runs started in the range). */
+    reached: number;
+    /** Runs whose furthest step was the one before and that ended (or were abandoned) there. */
+    droppedBefore: number;
+    /** reached / reached at `started`. */
+    conversion: number | null;
+    /** Time from the previous step to this one, p50 and p95, seconds. */
+    p50Seconds: number | null;
+    p95Seconds: number | null;
+  }[];
+  /** deployed / started. */
+  conversionRate: number | null;
+}
+
+/** Where the money went over a range, grouped by `by`. */
+export interface CostBreakdown {
+  from: number;
+  to: number;
+  by: 'day' | 'project_type' | 'model' | 'user' | 'phase' | 'template';
+  rows: {
+    key: string;
+    runs: number;
+    successes: number;
+    computeUsd: number;
+    storageUsd: number;
+    apiUsd: number;
+    modelUsd: number;
+    totalUsd: number;
+    /** Spent on runs that failed, were abandoned, on phase retries and on regenerations. */
+    wastedUsd: number;
+    /** totalUsd / successful deployments, null when none. */
+    perSuccessUsd: number | null;
+  }[];
+  total: { totalUsd: number; wastedUsd: number; perSuccessUsd: number | null; inputTokens: number; outputTokens: number };
+}
+
+export interface MetricEndpoints {
+  '/metrics/registry': { query: Record<string, never>; response: MetricDescriptor[] };
+  '/query': { query: MetricFilters & { metric: string; from?: number; to?: number; step?: number; agg?: MetricAgg; by?: string }; response: MetricQueryResult };
+  '/stat': { query: MetricFilters & { q: string; from?: number; to?: number; by?: string }; response: MetricStat[] };
+  '/histogram': { query: MetricFilters & { metric: string; from?: number; to?: number; by?: string }; response: HistogramResult };
+  '/funnel': { query: MetricFilters & { from?: number; to?: number }; response: FunnelResult };
+  '/cost': { query: MetricFilters & { from?: number; to?: number; by?: CostBreakdown['by'] }; response: CostBreakdown };
+  '/labels/:name': { query: { from?: number; to?: number }; response: string[] };
+}
+
+// ---------------------------------------------------------------------------
+// OpenTelemetry intake (`POST /v1/traces`, `/v1/logs`, `/v1/metrics`) and processing rules.
+
+export type OtlpSignal = 'traces' | 'logs' | 'metrics';
+
+export interface OtlpSignalStatus {
+  requests: number;
+  /** Request bytes after decompression. */
+  bytes: number;
+  /** Events made plus items rejected. */
+  items: number;
+  /** Events stored (before processing rules drop any). */
+  events: number;
+  rejected: number;
+  /** Understood but of no use to Genmon: plain internal spans, logs below WARN. */
+  ignored: number;
+  /** Answered 429 by the rate limit. */
+  refused: number;
+  /** Answered 4xx or 5xx for another reason. */
+  failed: number;
+  lastAt: number | null;
+}
+
+export interface OtlpStatus {
+  paths: Record<OtlpSignal, string>;
+  limits: { maxBodyBytes: number; maxDecodedBytes: number; requestsPerSecond: number; burst: number };
+  signals: Record<OtlpSignal, OtlpSignalStatus>;
+}
+
+/** An OpenTelemetry metric data point as stored (`otel.metric` events). */
+export interface OtlpMetricPoint {
+  ts: number;
+  runId: string;
+  name: string;
+  /** What Genmon reads it as (`api.request.duration`, `model.tokens`...), null for metrics it keeps as they are. */
+  figure: string | null;
+  fields: Record<string, unknown>;
+}
+
+export interface SinkStatus {
+  name: 'otlp' | 'webhook';
+  target: string;
+  sent: number;
+  failed: number;
+  dropped: number;
+  queued: number;
+  lastError: string | null;
+  lastSentAt: number | null;
+}
+
+export interface ProcessingStatus {
+  /** Events dropped by `filter` rules, sampled out, or of a run whose start was dropped. */
+  dropped: number;
+  sampledOut: number;
+  transformed: number;
+  enriched: number;
+  /** The enrichment values in force (host, git branch and commit, workspace, agent version). */
+  facts: Record<string, string>;
+  rules: { transform: number; filter: number; enrich: boolean };
+  sinks: SinkStatus[];
 }

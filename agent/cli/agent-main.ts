@@ -23,6 +23,8 @@ const program = new Command('genmon-agent')
   .option('--config <file>', 'JSON config file with the same settings (env GENMON_CONFIG; default <data-dir>/config.json)')
   .option('--rules <file>', 'alert rules file, YAML or JSON (env GENMON_RULES; default .genmon/alerts.yaml or .json if present)')
   .option('--webhook <url>', 'POST alert notifications here, Slack-compatible JSON (env GENMON_WEBHOOK_URL)')
+  .option('--webhook-backoff <ms>', 'first webhook retry delay, doubled per attempt; a failed round is retried after 60 times it (default 1000)', int)
+  .option('--alert-log <file>', 'append alert notifications to this file as JSON lines, "" for none (env GENMON_ALERT_LOG; default <data-dir>/alerts.log)')
   .option('--no-sampler', 'do not sample the machine (log ingestion only)')
   .option('--demo', 'also run the demo generator, writing realistic runs into the first log directory')
   .option('--demo-rate <runs-per-minute>', 'how many demo runs start per minute (default 12)', Number)
@@ -37,7 +39,7 @@ with code ${EXIT_ALREADY_RUNNING} and names the running one.`,
 
 const o = program.opts<{
   dataDir?: string; db?: string; logDir?: string[]; interval?: number; port?: number; config?: string; sampler: boolean; demo?: boolean; demoRate?: number;
-  rules?: string; webhook?: string;
+  rules?: string; webhook?: string; webhookBackoff?: number; alertLog?: string;
 }>();
 
 const flags: ConfigInput = {
@@ -52,6 +54,8 @@ const flags: ConfigInput = {
   demoRatePerMinute: o.demoRate,
   rulesFile: o.rules,
   webhookUrl: o.webhook,
+  webhookBackoffMs: o.webhookBackoff,
+  alertLog: o.alertLog,
 };
 
 const log = (message: string) => process.stderr.write(`${new Date().toISOString()} ${message}\n`);

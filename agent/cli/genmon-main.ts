@@ -9,6 +9,7 @@ import { Queries } from '../store/queries';
 import { Store } from '../store/store';
 import { apiGet, readDiscovery } from './client';
 import { registerEmit } from './emit-command';
+import { registerOtelEnv } from './otel-env-command';
 
 function num(value: string): number {
   const n = Number(value);
@@ -75,6 +76,7 @@ program
   });
 
 registerEmit(program);
+registerOtelEnv(program);
 
 program.parseAsync().catch((err: Error) => {
   process.stderr.write(`genmon: ${err.message}\n`);

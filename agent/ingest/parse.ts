@@ -28,6 +28,8 @@ export interface ParseOptions {
   /** How far ahead of `now` a timestamp may be (clock skew between machines). */
   maxFutureMs?: number;
   maxBytes?: number;
+  /** Processing rules' transformation, applied to the object before it is checked. */
+  transform?: (value: Record<string, unknown>) => Record<string, unknown>;
 }
 
 export type ParseResult =
@@ -79,7 +81,8 @@ export function parseLine(line: Buffer, opts: ParseOptions): ParseResult {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return bad('not_an_object', `line is ${kindOf(value)}, not a JSON object`);
   }
-  return checkEvent(value as Record<string, unknown>, opts);
+  const event = opts.transform ? opts.transform(value as Record<string, unknown>) : (value as Record<string, unknown>);
+  return checkEvent(event, opts);
 }
 
 function checkEvent(event: Record<string, unknown>, opts: ParseOptions): ParseResult {

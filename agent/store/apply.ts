@@ -5,13 +5,15 @@
  */
 import type { SqlValue } from 'sql.js';
 import type { BadLineReason, MountUsage, PushMessage, Sample } from '../api/types';
-import type { KnownEvent } from '../ingest/events';
+import type { EventBase, KnownEvent } from '../ingest/events';
 import { fingerprint, normalizeMessage } from '../derive/fingerprint';
+import { applyAlerting } from './alerting-apply';
 import { parseLine } from '../ingest/parse';
 import type { JournalRecord, SourceRef } from './journal';
 import { RUN_COLUMNS, RUN_FROM, runFromRow, sampleToParams, SAMPLE_COLUMNS } from './rows';
 import { BulkInsert } from './bulk';
 import { packLinesSync } from './pack';
+import { IngestProcessing } from './processing';
 import type { Statements } from './statements';
 
 /** Examples kept per bad-line reason; the counts go on past it. */
@@ -29,6 +31,8 @@ export interface ApplyResult {
   push: PushMessage[];
   lines: number;
   bad: number;
+  /** Events as stored (after processing rules), when the store collects them for the sinks. */
+  events?: EventBase[];
 }
 
 const NEWLINE = 0x0a;
@@ -83,7 +87,7 @@ export class Applier {
   private readonly runs: RunCache;
   /** Rows that nothing reads back while a record is applied: inserted together at its end. */
   private readonly bulk = {
-    inferences: new BulkInsert('inferences', ['run_id', 'ts', 'model', 'phase', 'latency_ms', 'queue_ms', 'batch_size', 'input_tokens', 'output_tokens', 'queue_length']),
+    inferences: new BulkInsert('inferences', ['run_id', 'ts', 'model', 'phase', 'latency_ms', 'queue_ms', 'batch_size', 'input_tokens', 'output_tokens', 'queue_length', 'cost_usd']),
     apiRequests: new BulkInsert('api_requests', ['run_id', 'ts', 'route', 'method', 'status_code', 'duration_ms', 'in_flight']),
     dbQueries: new BulkInsert('db_queries', ['run_id', 'ts', 'operation', 'duration_ms', 'pool_in_use', 'pool_size', 'deadlock', 'replication_lag_ms']),
     quality: new BulkInsert('quality', ['run_id', 'ts', 'lint', 'coverage', 'security', 'performance', 'requirements', 'blueprint_accuracy', 'correctness', 'documentation']),
@@ -108,8 +112,11 @@ export class Applier {
   private readonly currentPhase = new Map<string, string>();
   private oneByOne = false;
 
+  readonly processing: IngestProcessing;
+
   constructor(private readonly st: Statements) {
     this.runs = new RunCache(st);
+    this.processing = new IngestProcessing(st);
   }
 
   private flushDerived(): void {
@@ -189,10 +196,16 @@ export class Applier {
       case 'alertState':
         this.st.run("INSERT OR REPLACE INTO meta (key, value) VALUES ('alert_state', ?)", [record.body.toString('utf8')]);
         return { push: [], lines: 0, bad: 0 };
+      case 'alerting':
+        applyAlerting(this.st, record.body);
+        return { push: [], lines: 0, bad: 0 };
       case 'samples':
         return this.applySamples(JSON.parse(record.body.toString('utf8')) as Sample[]);
       case 'mounts':
         return this.applyMounts(JSON.parse(record.body.toString('utf8')) as MountUsage[]);
+      case 'processing':
+        this.processing.load(record.body.toString('utf8'));
+        return { push: [], lines: 0, bad: 0 };
     }
   }
 
@@ -215,6 +228,8 @@ export class Applier {
     let bad = 0;
     let accepted = 0;
     let pos = 0;
+    const transform = this.processing.transformFor(ref.path);
+    const collected: EventBase[] | undefined = this.processing.collect ? [] : undefined;
     while (pos < body.length) {
       let nl = body.indexOf(NEWLINE, pos);
       if (nl < 0) nl = body.length;
@@ -223,50 +238,57 @@ export class Applier {
       const offset = start + pos;
       pos = nl + 1;
       if (isBlank(line)) continue;
-      const parsed = parseLine(line, { now: at });
+      const parsed = parseLine(line, { now: at, transform });
       if (!parsed.ok) {
         this.bad(parsed.reason, parsed.message, ref.path, offset, excerptOf(line), at);
         bad++;
         continue;
       }
-      const event = parsed.event;
-      if (parsed.known && event.type !== 'run.started' && !this.runs.known(event.run_id)) {
-        this.bad('unknown_run', `${event.type} for run "${clip(event.run_id)}" that has no run.started`, ref.path, offset, excerptOf(line), at);
-        bad++;
-        continue;
-      }
-      const row = () => {
-        if (!parsed.known) {
-          this.st.run('INSERT INTO events (ts, run_id, type, source_id, line, body) VALUES (?, ?, ?, ?, ?, ?)', [
-            parsed.ts, event.run_id, event.type, src.id, lineNo, line.toString('utf8'),
-          ]);
-        } else this.derive(event as KnownEvent, parsed.ts, src.id, lineNo, touchedRuns, push);
-      };
-      if (!this.oneByOne) {
-        row();
+      const kept = this.processing.filter(parsed.event, ref.path, parsed.ts);
+      if (kept === null) {
         accepted++;
         continue;
       }
-      const failure = this.guarded(row);
-      if (failure === null) accepted++;
-      else {
+      if (parsed.known && kept.type !== 'run.started' && !this.runs.known(kept.run_id)) {
+        if (this.processing.droppedRun(kept.run_id)) {
+          accepted++;
+          continue;
+        }
+        this.bad('unknown_run', `${kept.type} for run "${clip(kept.run_id)}" that has no run.started`, ref.path, offset, excerptOf(line), at);
+        bad++;
+        continue;
+      }
+      const event = this.processing.enrich(kept);
+      const row = () => {
+        if (!parsed.known) {
+          this.st.run('INSERT INTO events (ts, run_id, type, source_id, line, body) VALUES (?, ?, ?, ?, ?, ?)', [
+            parsed.ts, event.run_id, event.type, src.id, lineNo, event === parsed.event && !transform ? line.toString('utf8') : JSON.stringify(event),
+          ]);
+        } else this.derive(event as KnownEvent, parsed.ts, src.id, lineNo, touchedRuns, push);
+      };
+      const failure = this.oneByOne ? this.guarded(row) : (row(), null);
+      if (failure === null) {
+        accepted++;
+        collected?.push(event);
+      } else {
         this.bad('not_stored', `could not be stored: ${clip(failure)}`, ref.path, offset, excerptOf(line), at);
         bad++;
       }
     }
     this.flushDerived();
+    this.processing.saveCounts();
     this.st.run(
       'INSERT INTO raw_chunks (source_id, start, end, first_line, lines, accepted, received_at, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
       [src.id, start, end, src.lines + 1, lineNo - src.lines, accepted, at, packed],
     );
     this.st.run('UPDATE sources SET offset = ?, lines = ?, size = ?, updated_at = ? WHERE id = ?', [end, lineNo, size, at, src.id]);
     const lines = lineNo - src.lines;
-    if (touchedRuns.size > MAX_PUSHED_PER_RECORD) return { push: [], lines, bad };
+    if (touchedRuns.size > MAX_PUSHED_PER_RECORD) return { push: [], lines, bad, events: collected };
     for (const runId of touchedRuns) {
       const row = this.st.one(`SELECT ${RUN_COLUMNS} FROM ${RUN_FROM} WHERE r.run_id = ?`, [runId]);
       if (row) push.unshift({ type: 'run', run: runFromRow(row) });
     }
-    return { push, lines, bad };
+    return { push, lines, bad, events: collected };
   }
 
   private derive(e: KnownEvent, ts: number, sourceId: number, lineNo: number, touched: Set<string>, push: PushMessage[]): void {
@@ -283,6 +305,7 @@ export class Applier {
           [runId, ts, opt(e.app), opt(e.project_type), opt(e.template), JSON.stringify(e.features ?? []), opt(e.user_id),
             opt(e.session_id), opt(e.regenerates), sourceId, lineNo],
         );
+        this.processing.runAttributes(e, ts, sourceId, lineNo);
         this.runs.add(runId);
         touched.add(runId);
         return;
@@ -312,7 +335,7 @@ export class Applier {
       }
       case 'model.inference':
         this.bulk.inferences.add([runId, ts, e.model, opt(e.phase), e.latency_ms, opt(e.queue_ms), opt(e.batch_size), opt(e.input_tokens),
-          opt(e.output_tokens), opt(e.queue_length)]);
+          opt(e.output_tokens), opt(e.queue_length), opt(e.cost_usd)]);
         return;
       case 'api.request':
         this.bulk.apiRequests.add([runId, ts, e.route, opt(e.method), opt(e.status_code), e.duration_ms, opt(e.in_flight)]);

@@ -29,8 +29,11 @@ export type RecordHeader =
   | { kind: 'reset'; at: number; src: SourceRef; reason: 'truncated' | 'replaced' }
   | { kind: 'groupStatus'; at: number; fingerprint: string; status: string }
   | { kind: 'alertState'; at: number }
+  | { kind: 'alerting'; at: number }
   | { kind: 'samples'; at: number }
-  | { kind: 'mounts'; at: number };
+  | { kind: 'mounts'; at: number }
+  /** Processing rules and enrichment values in force for the records after it (body: JSON). */
+  | { kind: 'processing'; at: number };
 
 export interface JournalRecord {
   seq: number;

@@ -8,6 +8,7 @@ import type {
 import { percentiles } from '../derive/percentile';
 import { ERROR_CATEGORIES, PHASES, SEVERITIES, type ErrorCategory, type Severity } from '../ingest/events';
 import { errorFromRow, phaseFromRow, RUN_COLUMNS, RUN_FROM, runFromRow, sampleFromRow, SAMPLE_COLUMNS } from './rows';
+import { readRunAttributes } from './processing';
 import type { Statements } from './statements';
 
 export interface Range {
@@ -78,6 +79,7 @@ export class Queries {
         comment: r.comment === null ? null : String(r.comment),
       })),
       modifications: Number(this.st.one<{ n: number }>('SELECT COUNT(*) AS n FROM modifications WHERE run_id = ?', [runId])?.n ?? 0),
+      attributes: readRunAttributes(this.st, runId),
     };
   }
 

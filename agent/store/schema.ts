@@ -216,6 +216,60 @@ export const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX error_groups_last_seen ON error_groups (last_seen);
   `,
+  // 3: alerting: silences, incidents and their timelines, automated actions,
+  // notification deliveries (the outbox), and the cost of each inference.
+  `
+  ALTER TABLE inferences ADD COLUMN cost_usd REAL;
+  CREATE TABLE silences (
+    id TEXT PRIMARY KEY,
+    matchers TEXT NOT NULL,
+    starts_at INTEGER NOT NULL,
+    ends_at INTEGER NOT NULL,
+    created_by TEXT NOT NULL,
+    comment TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE TABLE incidents (
+    id INTEGER PRIMARY KEY,
+    title TEXT NOT NULL,
+    severity TEXT NOT NULL,
+    status TEXT NOT NULL,
+    labels TEXT NOT NULL,
+    opened_at INTEGER NOT NULL,
+    acknowledged_at INTEGER,
+    acknowledged_by TEXT,
+    resolved_at INTEGER,
+    resolved_by TEXT,
+    alerts TEXT NOT NULL
+  );
+  CREATE INDEX incidents_status ON incidents (status, opened_at);
+  CREATE TABLE incident_events (
+    id INTEGER PRIMARY KEY,
+    incident_id INTEGER NOT NULL,
+    ts INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    body TEXT NOT NULL
+  );
+  CREATE INDEX incident_events_incident ON incident_events (incident_id, ts);
+  CREATE TABLE actions (
+    id TEXT PRIMARY KEY,
+    incident_id INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    body TEXT NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX actions_incident ON actions (incident_id);
+  CREATE TABLE deliveries (
+    id TEXT PRIMARY KEY,
+    channel TEXT NOT NULL,
+    status TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    next_attempt_at INTEGER,
+    body TEXT NOT NULL,
+    payload TEXT NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX deliveries_status ON deliveries (status, next_attempt_at);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

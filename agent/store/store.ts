@@ -13,6 +13,8 @@ import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Database, SqlJsStatic } from 'sql.js';
 import type { PushMessage } from '../api/types';
+import type { EventBase } from '../ingest/events';
+import type { ProcessingCounts, ProcessingState } from '../ingest/processing/pipeline';
 import { Applier, type ApplyResult } from './apply';
 import { decodeSegment, Journal, type JournalRecord, type RecordHeader } from './journal';
 import { packLines } from './pack';
@@ -63,6 +65,7 @@ export class Store {
   readonly st: Statements;
   private readonly applier: Applier;
   private readonly listeners = new Set<(m: PushMessage) => void>();
+  private eventListener: ((events: EventBase[]) => void) | null = null;
   private queue: Pending[] = [];
   private draining = false;
   private snapshotting: Promise<void> | null = null;
@@ -125,6 +128,20 @@ export class Store {
     return () => this.listeners.delete(listener);
   }
 
+  /**
+   * Hands the events of every live commit, as stored after the processing
+   * rules, to `listener` (the sinks). Replayed records are never handed out.
+   */
+  onEvents(listener: (events: EventBase[]) => void): void {
+    this.eventListener = listener;
+    this.applier.processing.collect = true;
+  }
+
+  /** The processing rules and enrichment values in force, and what they did. */
+  processing(): { state: ProcessingState; counts: ProcessingCounts } {
+    return { state: this.applier.processing.state, counts: this.applier.processing.counts };
+  }
+
   /** Journals the items durably, applies them, and resolves once both are done. */
   async commit(items: CommitItem[]): Promise<ApplyResult[]> {
     if (this.closed || !this.journal) throw new Error(this.closed ? 'store is closed' : 'store is read-only');
@@ -166,6 +183,16 @@ export class Store {
       i += p.items.length;
     }
     for (const result of results) for (const message of result.push) this.emit(message);
+    if (this.eventListener) {
+      for (const result of results) {
+        if (!result.events?.length) continue;
+        try {
+          this.eventListener(result.events);
+        } catch (err) {
+          this.opts.log(`event listener failed: ${(err as Error).message}`);
+        }
+      }
+    }
     // One summary per group commit, so a client can refresh counts even when a big
     // record carried more runs than are pushed one by one.
     const lineRecords = records.filter((r) => r.header.kind === 'lines' || r.header.kind === 'skip');

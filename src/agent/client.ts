@@ -9,7 +9,7 @@ import { mkdirSync, openSync, readFileSync } from 'node:fs';
 import { request, type ClientRequest } from 'node:http';
 import * as vscode from 'vscode';
 import { agentLogPath, discoveryPath } from '../../agent/api/discovery';
-import { API_PREFIX, type DiscoveryFile, type Endpoints, type Health, type PushMessage } from '../../agent/api/types';
+import { API_PREFIX, type Actions, type DiscoveryFile, type Endpoints, type Health, type PushMessage } from '../../agent/api/types';
 import { Backoff } from './backoff';
 import type { AgentConnection, ConnectionState } from './connection';
 import { SseParser } from './sse';
@@ -17,7 +17,7 @@ import { SseParser } from './sse';
 export interface AgentClientOptions {
   extensionUri: vscode.Uri;
   output: vscode.OutputChannel;
-  settings: () => { dataDir: string; mode: 'auto' | 'external'; logDirs: string[]; intervalMs: number; dbPath: string | null };
+  settings: () => { dataDir: string; mode: 'auto' | 'external'; logDirs: string[]; intervalMs: number; dbPath: string | null; rulesFile: string | null };
 }
 
 const START_TIMEOUT_MS = 15_000;
@@ -38,9 +38,11 @@ function readDiscovery(dataDir: string): DiscoveryFile | null {
   return found;
 }
 
-function httpGet(agent: DiscoveryFile, path: string, timeoutMs = 10_000): Promise<unknown> {
+function agentRequest(agent: DiscoveryFile, path: string, timeoutMs = 10_000, body?: unknown): Promise<unknown> {
   return new Promise((resolve, reject) => {
-    const req = request(`${agent.url}${API_PREFIX}${path}`, { headers: { Authorization: `Bearer ${agent.token}` }, timeout: timeoutMs }, (res) => {
+    const headers: Record<string, string> = { Authorization: `Bearer ${agent.token}` };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    const req = request(`${agent.url}${API_PREFIX}${path}`, { method: body === undefined ? 'GET' : 'POST', headers, timeout: timeoutMs }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
@@ -64,8 +66,14 @@ function httpGet(agent: DiscoveryFile, path: string, timeoutMs = 10_000): Promis
     });
     req.on('timeout', () => req.destroy(new Error(`no answer from the agent within ${timeoutMs} ms`)));
     req.on('error', reject);
-    req.end();
+    req.end(body === undefined ? undefined : JSON.stringify(body));
   });
+}
+
+function fill(path: string, params: Record<string, string> | undefined): string {
+  let concrete = path;
+  for (const [k, v] of Object.entries(params ?? {})) concrete = concrete.replace(`:${k}`, encodeURIComponent(v));
+  return concrete;
 }
 
 export class AgentClient implements AgentConnection {
@@ -99,12 +107,16 @@ export class AgentClient implements AgentConnection {
 
   async get<P extends keyof Endpoints>(path: P, query?: Endpoints[P]['query'], params?: Record<string, string>): Promise<Endpoints[P]['response']> {
     if (!this.agent) throw new Error('not connected to a Genmon agent');
-    let concrete: string = path;
-    for (const [k, v] of Object.entries(params ?? {})) concrete = concrete.replace(`:${k}`, encodeURIComponent(v));
+    const concrete = fill(path, params);
     const qs = new URLSearchParams();
     for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined && v !== null) qs.set(k, String(v));
     const suffix = qs.size > 0 ? `?${qs}` : '';
-    return (await httpGet(this.agent, `${concrete}${suffix}`)) as Endpoints[P]['response'];
+    return (await agentRequest(this.agent, `${concrete}${suffix}`)) as Endpoints[P]['response'];
+  }
+
+  async post<P extends keyof Actions>(path: P, body: Actions[P]['body'], params?: Record<string, string>): Promise<Actions[P]['response']> {
+    if (!this.agent) throw new Error('not connected to a Genmon agent');
+    return (await agentRequest(this.agent, fill(path, params), 10_000, body)) as Actions[P]['response'];
   }
 
   /**
@@ -127,7 +139,7 @@ export class AgentClient implements AgentConnection {
       return;
     }
     try {
-      const health = (await httpGet(agent, '/health', 5000)) as Health;
+      const health = (await agentRequest(agent, '/health', 5000)) as Health;
       this.agent = agent;
       this.openStream(agent, health);
     } catch (err) {
@@ -189,6 +201,7 @@ export class AgentClient implements AgentConnection {
     const agentJs = vscode.Uri.joinPath(this.opts.extensionUri, 'dist', 'agent.js').fsPath;
     const args = [agentJs, '--data-dir', s.dataDir, '--interval', String(s.intervalMs), ...s.logDirs.flatMap((d) => ['--log-dir', d])];
     if (s.dbPath) args.push('--db', s.dbPath);
+    if (s.rulesFile) args.push('--rules', s.rulesFile);
     const logFd = openSync(agentLogPath(s.dataDir), 'a', 0o600);
     this.log(`starting the agent: ${args.slice(1).join(' ')}`);
     const child = spawn(process.execPath, args, {

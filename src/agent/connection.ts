@@ -1,5 +1,5 @@
 import type * as vscode from 'vscode';
-import type { Endpoints, Health, PushMessage } from '../../agent/api/types';
+import type { Actions, Endpoints, Health, PushMessage } from '../../agent/api/types';
 
 /** What the extension knows about its agent at any moment. */
 export type ConnectionState =
@@ -22,4 +22,5 @@ export interface AgentConnection extends vscode.Disposable {
     query?: Endpoints[P]['query'],
     params?: Record<string, string>,
   ): Promise<Endpoints[P]['response']>;
+  post<P extends keyof Actions>(path: P, body: Actions[P]['body'], params?: Record<string, string>): Promise<Actions[P]['response']>;
 }

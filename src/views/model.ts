@@ -3,7 +3,7 @@
  * import, so every label, icon and grouping is unit-tested directly.
  */
 import type { ErrorRecord, RunDetail, RunStatus, RunSummary, Sample, Summary } from '../../agent/api/types';
-import { ERROR_CATEGORIES, PHASES, SEVERITIES } from '../../agent/ingest/events';
+import { ERROR_CATEGORIES, PHASES } from '../../agent/ingest/events';
 
 export interface NodeModel {
   id: string;
@@ -20,6 +20,10 @@ export interface NodeModel {
   /** What selecting the node opens. */
   open?: { kind: 'run'; runId: string } | { kind: 'error'; error: ErrorRecord };
   runId?: string;
+  /** An alert's or error group's fingerprint, for the commands on it. */
+  fingerprint?: string;
+  silenceId?: string;
+  incidentId?: number;
 }
 
 export function statusIcon(status: RunStatus | 'ok' | 'skipped' | 'running'): { id: string; color?: string } {
@@ -168,35 +172,6 @@ export function errorNode(e: ErrorRecord): NodeModel {
     open: { kind: 'error', error: e },
     runId: e.runId,
   };
-}
-
-/** Errors grouped by category, then severity, with counts and last-seen times. */
-export function errorTree(errors: ErrorRecord[], now: number): NodeModel[] {
-  const out: NodeModel[] = [];
-  for (const category of ERROR_CATEGORIES) {
-    const inCategory = errors.filter((e) => e.category === category);
-    if (inCategory.length === 0) continue;
-    const children: NodeModel[] = [];
-    for (const severity of SEVERITIES) {
-      const list = inCategory.filter((e) => e.severity === severity);
-      if (list.length === 0) continue;
-      children.push({
-        id: `errors/${category}/${severity}`,
-        label: severity,
-        description: `${list.length} · last ${ago(Math.max(...list.map((e) => e.ts)), now)}`,
-        icon: severityIcon(severity),
-        children: list.map(errorNode),
-      });
-    }
-    out.push({
-      id: `errors/${category}`,
-      label: category,
-      description: `${inCategory.length} · last ${ago(Math.max(...inCategory.map((e) => e.ts)), now)}`,
-      icon: { id: 'folder' },
-      children,
-    });
-  }
-  return out;
 }
 
 export function resourceNodes(sample: Sample | null, s: Summary | null): NodeModel[] {

@@ -2,7 +2,8 @@
 import * as vscode from 'vscode';
 import type { Sample, Summary } from '../../agent/api/types';
 import type { AgentConnection } from '../agent/connection';
-import { errorTree, overviewNodes, resourceNodes, runDetailNodes, runNode } from './model';
+import { errorGroupTree } from '../alerts/model';
+import { errorNode, overviewNodes, resourceNodes, runDetailNodes, runNode } from './model';
 import { ModelTree } from './tree';
 
 const DAY = 24 * 3600_000;
@@ -25,7 +26,10 @@ export function registerViews(context: vscode.ExtensionContext, connection: Agen
     async () => (await connection.get('/runs', { limit: 100 })).map((r) => runNode(r, Date.now())),
     async (node) => (node.open?.kind === 'run' ? runDetailNodes(await connection.get('/runs/:id', {}, { id: node.open.runId })) : []),
   );
-  const errors = new ModelTree(async () => errorTree(await connection.get('/errors', { from: Date.now() - DAY, limit: 500 }), Date.now()));
+  const errors = new ModelTree(
+    async () => errorGroupTree(await connection.get('/errors/groups', { from: Date.now() - DAY, limit: 500 }), Date.now()),
+    async (node) => (node.fingerprint ? (await connection.get('/errors/groups/:fingerprint', { buckets: 1 }, { fingerprint: node.fingerprint })).recent.map(errorNode) : []),
+  );
   const resources = new ModelTree(async () => {
     hourSummary = await connection.get('/summary', { from: Date.now() - 3600_000 });
     return resourceNodes(latestSample ?? hourSummary.latestSample, hourSummary);

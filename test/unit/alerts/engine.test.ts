@@ -13,6 +13,11 @@ const rule: AlertRule = {
   annotations: { summary: '{{value}} failed in {{phase}}' },
   enabled: true,
   action: null,
+  templates: null,
+  channels: null,
+  activeTimeIntervals: [],
+  muteTimeIntervals: [],
+  escalation: null,
   spec: { kind: 'failure_rate', windowMs: 60_000, threshold: 0.5, minRuns: 1 },
   origin: 'test',
 };
@@ -22,15 +27,15 @@ test('a rule that holds fires once with filled annotations, then resolves once',
   let figures: Evaluation[] = [{ labels: { phase: 'codegen' }, holds: true, value: 0.75 }];
   const first = engine.evaluate([rule], () => figures, 0);
   assert.equal(first.length, 1);
-  assert.equal(first[0].instance.status, 'firing');
-  assert.deepEqual(first[0].instance.labels, { alertname: 'Failing', severity: 'error', team: 'gen', phase: 'codegen' });
-  assert.equal(first[0].instance.annotations.summary, '0.75 failed in codegen');
+  assert.equal(first[0].instance!.status, 'firing');
+  assert.deepEqual(first[0].instance!.labels, { alertname: 'Failing', severity: 'error', team: 'gen', phase: 'codegen' });
+  assert.equal(first[0].instance!.annotations.summary, '0.75 failed in codegen');
   assert.deepEqual(engine.evaluate([rule], () => figures, 1000), [], 'still firing: nothing new');
   figures = [{ labels: { phase: 'codegen' }, holds: false, value: 0.1 }];
   const resolved = engine.evaluate([rule], () => figures, 2000);
-  assert.equal(resolved[0].instance.status, 'resolved');
-  assert.equal(resolved[0].instance.startsAt, 0);
-  assert.equal(resolved[0].instance.endsAt, 2000);
+  assert.equal(resolved[0].instance!.status, 'resolved');
+  assert.equal(resolved[0].instance!.startsAt, 0);
+  assert.equal(resolved[0].instance!.endsAt, 2000);
   assert.equal(engine.active().length, 0);
 });
 
@@ -42,7 +47,7 @@ test('instances are independent, and one that stops being reported resolves', ()
   ], 0);
   assert.equal(two.length, 2);
   const later = engine.evaluate([rule], () => [{ labels: { group: 'a' }, holds: true, value: 1 }], 1000);
-  assert.deepEqual(later.map((c) => [c.instance.labels.group, c.instance.status]), [['b', 'resolved']]);
+  assert.deepEqual(later.map((c) => [c.instance!.labels.group, c.instance!.status]), [['b', 'resolved']]);
 });
 
 test('a rule whose figures cannot be read keeps its alerts as they were', () => {

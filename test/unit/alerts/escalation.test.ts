@@ -4,7 +4,7 @@ import { dueEscalation, raise, type EscalationStep } from '../../../agent/alerts
 
 const steps: EscalationStep[] = [
   { afterMs: 10 * 60_000, severity: 'error', channels: ['webhook'] },
-  { afterMs: 30 * 60_000, severity: 'critical', channels: ['webhook', 'log'] },
+  { afterMs: 30 * 60_000, severity: 'critical', channels: ['webhook', 'log_file'] },
 ];
 
 test('nothing is due before the first step', () => {
@@ -30,4 +30,10 @@ test('an acknowledged alert is not escalated', () => {
 test('escalation never lowers a severity', () => {
   assert.equal(raise('warning', 'error'), 'error');
   assert.equal(raise('critical', 'error'), 'critical');
+});
+
+test('a step without a severity raises by one level, up to critical', () => {
+  assert.equal(raise('warning', null), 'error');
+  assert.equal(raise('error', null), 'critical');
+  assert.equal(raise('critical', null), 'critical');
 });

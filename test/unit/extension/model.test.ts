@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ErrorRecord, RunSummary } from '../../../agent/api/types';
 import { RunEndGrouper } from '../../../src/notify-group';
-import { errorMarkdown, errorTree, oneLine, runNode, statusIcon } from '../../../src/views/model';
+import { errorMarkdown, oneLine, runNode, statusIcon } from '../../../src/views/model';
 
 const run = (runId: string, status: RunSummary['status'], app: string | null = null): RunSummary => ({
   runId, status, app, projectType: 'spa', template: null, userId: null, sessionId: null, regenerates: null, features: [],
@@ -25,12 +25,6 @@ test('a run node: label, tags for menus, what it opens', () => {
   assert.equal(n.contextValue, 'run failed hasSource');
   assert.equal(n.description, '1.0 s · 1m ago');
   assert.deepEqual(n.open, { kind: 'run', runId: 'r1' });
-});
-
-test('errors are grouped by category, then severity, with counts and last seen', () => {
-  const tree = errorTree([error(1, 'generation', 'error', 1000), error(2, 'generation', 'warning', 5000), error(3, 'system', 'critical', 2000), error(4, 'generation', 'error', 3000)], 63_000);
-  assert.deepEqual(tree.map((n) => [n.label, n.description]), [['generation', '3 · last 58s ago'], ['system', '1 · last 1m ago']]);
-  assert.deepEqual(tree[0].children!.map((n) => [n.label, n.description]), [['error', '2 · last 1m ago'], ['warning', '1 · last 58s ago']]);
 });
 
 test('log text in labels stays one line and markup stays text in documents', () => {

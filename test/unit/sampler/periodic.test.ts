@@ -3,6 +3,15 @@ import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createPeriodic, delayToNextBoundary } from '../../../agent/sampler/periodic';
 
+/** Waits for a condition rather than a fixed time: timers run late on a loaded machine. */
+async function until(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(5);
+  }
+}
+
 test('delayToNextBoundary lands on the next multiple of the interval', () => {
   assert.equal(delayToNextBoundary(12_300, 1000), 700);
   assert.equal(delayToNextBoundary(12_000, 1000), 1000);
@@ -30,6 +39,7 @@ test('a run still going makes the next ticks skip, not queue', async () => {
   await sleep(120);
   assert.equal(runs, 1);
   release();
+  await until(() => runs === 2, 'the second run');
   await sleep(60);
   assert.equal(runs, 2);
   release();
@@ -54,9 +64,8 @@ test('a task that throws or rejects is reported and the timer keeps going; a thr
     },
   });
   periodic.start();
-  await sleep(80);
+  await until(() => runs >= 3, 'three runs');
   await periodic.stop();
-  assert.ok(runs >= 3, `runs ${runs}`);
   assert.deepEqual(errors.slice(0, 2), ['sync', 'async']);
 });
 

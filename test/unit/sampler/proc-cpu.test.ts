@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { test } from 'node:test';
 import { parsePidStat, readProcessTreeCpuMs, treeTicks, type PidStat } from '../../../agent/sampler/proc-cpu';
@@ -26,12 +26,16 @@ test(
   'readProcessTreeCpuMs counts a child that is still running and one already reaped',
   { skip: process.platform !== 'linux' },
   async () => {
-    const burn = (ms: number) => `const end = Date.now() + ${ms}; while (Date.now() < end);`;
-    // The shell runs one busy node to the end (reaped), then starts a second and reports it is going.
-    const script = `node -e '${burn(300)}'; node -e '${burn(3000)}' & sleep 0.5; echo busy; wait`;
+    // Burning is measured in CPU time, not wall time, so a loaded machine only makes it slower.
+    const burn = (ms: number) => `while (process.cpuUsage().user < ${ms * 1000});`;
+    // The shell runs one busy node to the end (reaped), then starts a second that says "busy"
+    // once it has used 100 ms of CPU and then goes on burning.
+    const second = `${burn(100)} process.stdout.write("busy\\n"); ${burn(5000)}`;
+    const script = `node -e '${burn(300)}'; node -e '${second}' & wait`;
     const shell = spawn('sh', ['-c', script], { stdio: ['ignore', 'pipe', 'inherit'] });
     await once(shell.stdout, 'data');
     const ms = readProcessTreeCpuMs(shell.pid!);
+    spawnSync('pkill', ['-P', String(shell.pid)]);
     shell.kill();
     await once(shell, 'exit');
     // At least the 300 ms of the reaped child and some of the running one.
