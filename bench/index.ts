@@ -12,6 +12,7 @@ import { agentCpuBench } from './agent-cpu';
 import { alertBench, rulesBench } from './alert-latency';
 import { extensionBench } from './extension';
 import { ingestBench } from './ingest';
+import { loadBench } from './load';
 import { killTracked, type Bench, type BenchContext } from './lib';
 import { freshnessBench } from './push-latency';
 import { renderTable, resolveRow, type ResultRow, type Row } from './table';
@@ -25,7 +26,7 @@ const BENCHES: Bench[] = [
   rulesBench,
   // Queries over the 90-day store, bytes on disk per day, RSS with 400 days,
   // agent start time and the 1/10/100-day scaling table go here ("data").
-  // The load test, 50 generators at 20,000 lines/s, goes here ("reliability").
+  loadBench,
   extensionBench,
 ];
 
