@@ -1,0 +1,111 @@
+/**
+ * Log strings on their way to people: notifications, reports, documents and
+ * the dashboard page. Each is checked with hostile strings (fast-check), so
+ * the escaping holds for any text, not just the examples.
+ */
+import fc from 'fast-check';
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { Summary, RunSummary } from '../../../agent/api/types';
+import type { AlertNotification } from '../../../agent/api/alert-types';
+import { escapeMarkdown, renderMarkdownReport } from '../../../agent/report/markdown';
+import { alertToast } from '../../../src/alerts/model';
+import { contentSecurityPolicy, createNonce, dashboardHtml } from '../../../src/dashboard/html';
+import { RunEndGrouper } from '../../../src/notify-group';
+import { reportCsv, reportHtml } from '../../../src/report-render';
+import { toastSafe } from '../../../src/toast-text';
+import { errorMarkdown } from '../../../src/views/model';
+import { fuzzRuns } from '../../fuzz-settings';
+import { nastyString } from '../fuzz/hostile-values';
+
+/** VS Code's own pattern for links in notification messages (vs/base/common/linkedText.ts). */
+const NOTIFICATION_LINK = /\[([^\]]+)\]\(((?:https?:\/\/|command:|file:)[^)\s]+)(?: (["'])(.+?)(\3))?\)/i;
+const LINKY = fc.oneof(nastyString, fc.tuple(nastyString, fc.constantFrom('command:workbench.action.terminal.new', 'https://evil.example', 'file:///etc/passwd')).map(([label, target]) => `[${label || 'x'}](${target})`));
+
+test('notifications: a run or alert text holding a markdown link never becomes a clickable command link', () => {
+  fc.assert(
+    fc.property(LINKY, nastyString, (app, body) => {
+      assert.doesNotMatch(toastSafe(app), NOTIFICATION_LINK);
+      const grouper = new RunEndGrouper(0);
+      grouper.add({ runId: 'r', app, status: 'failed', currentPhase: 'codegen' } as RunSummary, 'failuresAndPartials', 0, 0);
+      assert.doesNotMatch(grouper.take(1)!.message, NOTIFICATION_LINK);
+      const n = { channels: ['vscode'], firing: [{ fingerprint: 'f' }], severity: 'error', reason: 'new', title: app, body: `${body}${app}` } as unknown as AlertNotification;
+      assert.doesNotMatch(alertToast(n, 'warning')!.message, NOTIFICATION_LINK);
+    }),
+    fuzzRuns(2000),
+  );
+  assert.equal(toastSafe('Generation of [Fix](command:x) failed'), 'Generation of [Fix]\u200b(command:x) failed', 'the text stays readable');
+});
+
+const p = { count: 0, p50: null, p95: null, p99: null, max: null, ok: 0, failed: 0, skipped: 0 };
+const summary = {
+  from: 0, to: 1, attempts: 0, successes: 0, failures: 0, partials: 0, running: 0, successRate: null,
+  phases: { blueprint: p, codegen: p, validation: p, deployment: p }, total: p, errorsByCategory: {}, errorsBySeverity: {},
+  lastRun: null, latestSample: null, mounts: [], peaks: { from: 0, to: 1, cpu: null, memUsed: null, diskReadBytes: null, diskWriteBytes: null, netRxBytes: null, netTxBytes: null, load1: null },
+} as unknown as Summary;
+
+/** The cells of a CSV text (RFC 4180 quoting), unquoted. */
+function csvCells(text: string): string[] {
+  const cells: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') (cell += '"'), i++;
+      else if (c === '"') quoted = false;
+      else cell += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',' || c === '\n') (cells.push(cell.replace(/\r$/, '')), (cell = ''));
+    else cell += c;
+  }
+  cells.push(cell);
+  return cells;
+}
+
+test('reports: log text is escaped in the HTML report, the Markdown report and the CSV export', () => {
+  const tags = (html: string) => (html.match(/</g) ?? []).length;
+  const baseline = tags(reportHtml(summary, [{ category: 'system', severity: 'error', message: 'plain', count: 1, lastSeen: 0, lastRunId: 'r' }]));
+  fc.assert(
+    fc.property(fc.oneof(nastyString, fc.constantFrom('<script>alert(1)</script>', '"><img src=x onerror=alert(1)>', '</td></tr></table><script>')), (s) => {
+      const top = [{ category: 'system' as const, severity: 'error' as const, message: s, count: 1, lastSeen: 0, lastRunId: s }];
+      assert.equal(tags(reportHtml(summary, top)), baseline, 'no tag comes from the log');
+      const md = escapeMarkdown(s, 10_000);
+      assert.doesNotMatch(md.replace(/\\./g, ''), /[`*_{}[\]()<>#+!|~&]/, 'every Markdown-active character is escaped');
+      assert.doesNotMatch(renderMarkdownReport({ summary, topErrors: top, generatedAt: 0 }), /(^|[^\\])</m, 'no raw < reaches the Markdown');
+      for (const cell of csvCells(reportCsv(summary, top))) assert.doesNotMatch(cell, /^[=+\-@\t\r]/, cell);
+    }),
+    fuzzRuns(2000),
+  );
+});
+
+test('documents: an error shown in a read-only editor keeps log text inside its code blocks', () => {
+  fc.assert(
+    fc.property(fc.oneof(nastyString, fc.constantFrom('```\n# Heading\n```', '````', '~~~\n[x](command:y)')), (s) => {
+      const doc = errorMarkdown({ id: 1, ts: 0, runId: s, category: 'system', severity: 'error', message: s, stack: s, context: { s }, phase: null });
+      const fences = doc.split('\n').filter((line) => /^ {0,3}```/.test(line));
+      assert.equal(fences.length, 6, 'three blocks open and close, none more');
+    }),
+    fuzzRuns(2000),
+  );
+});
+
+test('the dashboard webview: CSP with default-src none and nonce scripts, no unsafe-inline or unsafe-eval for scripts', () => {
+  const nonce = createNonce();
+  const html = dashboardHtml({ cspSource: 'vscode-resource:', nonce, scripts: ['a.js', 'b.js'], styles: ['s.css'] });
+  const meta = /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(html);
+  assert.ok(meta, 'the page carries a CSP');
+  const directives = new Map(meta[1].replace(/&#39;|&apos;/g, "'").split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name, values]));
+  assert.deepEqual(directives.get('default-src'), ["'none'"]);
+  const scripts = directives.get('script-src') ?? directives.get('default-src')!;
+  assert.deepEqual(scripts, [`'nonce-${nonce}'`]);
+  for (const [name, values] of directives) assert.ok(!values.includes("'unsafe-eval'"), `${name} allows eval`);
+  assert.ok(!(directives.get('style-src') ?? []).includes("'unsafe-inline'"));
+  assert.equal(contentSecurityPolicy({ cspSource: 'vscode-resource:', nonce }), meta[1].replace(/&#39;|&apos;/g, "'"));
+  // Every script tag carries the nonce; none is inline.
+  for (const tag of html.match(/<script[^>]*>/g) ?? []) assert.match(tag, new RegExp(`nonce="${nonce.replace(/[+/=]/g, '\\$&')}" src=`));
+  // Nonces come from crypto: 18 random bytes, never repeated.
+  const nonces = new Set(Array.from({ length: 1000 }, createNonce));
+  assert.equal(nonces.size, 1000);
+  assert.ok([...nonces].every((n) => /^[A-Za-z0-9+/]{24}$/.test(n)));
+});
