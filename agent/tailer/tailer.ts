@@ -186,7 +186,11 @@ export class Tailer {
   }
 
   private async scan(dir: string): Promise<void> {
-    const { files, dirs } = await scanDir(dir);
+    const { files, dirs, refused } = await scanDir(dir);
+    for (const r of refused) {
+      if (!this.warned.has(r.path)) this.opts.log(`not following ${r.path}: ${r.why}`);
+      this.warned.add(r.path);
+    }
     for (const d of dirs) this.watchDir(d);
     const seen = new Set(files.map((f) => f.key));
     await eachLimited(files, READ_CONCURRENCY, (file) => this.follow(file));

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { appendFileSync, copyFileSync, mkdtempSync, renameSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -165,3 +165,27 @@ test('copytruncate whose copy got the inode of a deleted log: the copy is still 
     await pass();
     assert.equal(store.text(), 'one\ntwo\n');
   }));
+
+test('a symlinked log is followed only when it points inside the log directory; a link loop is named, not fatal', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'genmon-links-'));
+  const dir = join(root, 'runs');
+  const outside = join(root, 'secret.txt');
+  mkdirSync(join(dir, 'sub'), { recursive: true });
+  writeFileSync(outside, 'PRIVATE KEY\n');
+  writeFileSync(join(dir, 'sub', 'real.log'), '{"inside":1}\n');
+  symlinkSync(outside, join(dir, 'evil.jsonl'));
+  symlinkSync(join(dir, 'sub', 'real.log'), join(dir, 'ok.jsonl'));
+  symlinkSync('loop.jsonl', join(dir, 'loop.jsonl'));
+  const store = new RecordingStore();
+  const logged: string[] = [];
+  const tailer = new Tailer({ dirs: [dir], store, log: (m) => logged.push(m), scanMs: 0 });
+  try {
+    await tailer.start();
+    assert.equal(store.text(), '{"inside":1}\n');
+    assert.ok(logged.some((m) => m.includes('evil.jsonl') && m.includes('outside the log directory')), logged.join('\n'));
+    assert.ok(logged.some((m) => m.includes('loop.jsonl') && m.includes('ELOOP')), logged.join('\n'));
+  } finally {
+    await tailer.stop();
+    rmSync(root, { recursive: true, force: true });
+  }
+});
