@@ -5,6 +5,8 @@
  */
 import fc from 'fast-check';
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import type { Summary, RunSummary } from '../../../agent/api/types';
 import type { AlertNotification } from '../../../agent/api/alert-types';
@@ -14,7 +16,8 @@ import { contentSecurityPolicy, createNonce, dashboardHtml } from '../../../src/
 import { RunEndGrouper } from '../../../src/notify-group';
 import { reportCsv, reportHtml } from '../../../src/report-render';
 import { toastSafe } from '../../../src/toast-text';
-import { errorMarkdown } from '../../../src/views/model';
+import { errorMarkdown, errorNode, runNode } from '../../../src/views/model';
+import { webhookPayload } from '../../../agent/alerts/webhook';
 import { fuzzRuns } from '../../fuzz-settings';
 import { nastyString } from '../fuzz/hostile-values';
 
@@ -108,4 +111,32 @@ test('the dashboard webview: CSP with default-src none and nonce scripts, no uns
   const nonces = new Set(Array.from({ length: 1000 }, createNonce));
   assert.equal(nonces.size, 1000);
   assert.ok([...nonces].every((n) => /^[A-Za-z0-9+/]{24}$/.test(n)));
+});
+
+test('trees: log text becomes plain labels and string tooltips; the only MarkdownString in the extension holds no log text', () => {
+  fc.assert(
+    fc.property(nastyString, nastyString, (app, message) => {
+      const run = runNode({ runId: app || 'r', app, status: 'failed', startedAt: 0, endedAt: null, durationMs: null, errorCount: 1, currentPhase: null } as unknown as RunSummary, 0);
+      assert.equal(typeof run.label, 'string');
+      assert.ok(run.tooltip === undefined || typeof run.tooltip === 'string');
+      const error = errorNode({ id: 1, ts: 0, runId: 'r', category: 'system', severity: 'error', message, stack: null, context: null, phase: null });
+      assert.ok(error.tooltip === undefined || typeof error.tooltip === 'string');
+    }),
+    fuzzRuns(500),
+  );
+  const src = join(__dirname, '..', '..', '..', 'src');
+  const files = (dir: string): string[] => readdirSync(dir).flatMap((n) => (statSync(join(dir, n)).isDirectory() ? files(join(dir, n)) : n.endsWith('.ts') ? [join(dir, n)] : []));
+  const withMarkdown = files(src).filter((f) => /new vscode\.MarkdownString\(/.test(readFileSync(f, 'utf8')));
+  assert.deepEqual(withMarkdown.map((f) => f.slice(src.length + 1)), ['status.ts']);
+  assert.match(readFileSync(join(src, 'status.ts'), 'utf8'), /tooltip\.isTrusted = false/);
+});
+
+test('webhooks: Slack mrkdwn from a log (<!channel>, <url|label>) stays text', () => {
+  fc.assert(
+    fc.property(fc.oneof(nastyString, fc.constantFrom('<!channel>', '<https://evil.example|click>', '<@U123>')), (s) => {
+      const payload = webhookPayload({ groupKey: 'g', groupLabels: {}, firing: [], resolved: [], reason: 'new', at: 0 }, s, s);
+      assert.doesNotMatch(String(payload.text), /[<>]/);
+    }),
+    fuzzRuns(500),
+  );
 });
