@@ -27,7 +27,6 @@ export interface StoreOptions {
   dbPath: string;
   /** Where the store tells what it did on open (fallbacks, replays). */
   log: (message: string) => void;
-  now?: () => number;
   /** Snapshot when the journal segment grows past this. Default 128 MiB. */
   snapshotJournalBytes?: number;
   /** Snapshot at least this often while there are changes. Default 10 min. */
@@ -89,7 +88,7 @@ export class Store {
     this.applier = new Applier(this.st);
     this.currentSeq = seq;
     this.prevSeq = seq;
-    this.lastSnapshotAt = this.now();
+    this.lastSnapshotAt = performance.now();
     this.hooks = readTestHooks();
   }
 
@@ -117,10 +116,6 @@ export class Store {
     }
     if (journal) store.timer = setInterval(() => void store.maybeSnapshot(), store.hooks.snapshotEveryMs ?? 5_000).unref();
     return store;
-  }
-
-  private now(): number {
-    return (this.opts.now ?? Date.now)();
   }
 
   onPush(listener: (m: PushMessage) => void): () => void {
@@ -176,7 +171,7 @@ export class Store {
     }
     const results = this.applyAll(records, items.map((i) => i.packed));
     this.dirty = true;
-    this.lastCommitAt = this.now();
+    this.lastCommitAt = performance.now();
     let i = 0;
     for (const p of batch) {
       p.resolve(results.slice(i, i + p.items.length));
@@ -266,9 +261,9 @@ export class Store {
     const bytes = this.journal.segmentBytes;
     // An export copies the whole database and stalls ingest: wait for a quiet moment
     // unless the journal (the replay after a crash) has grown far past its limit.
-    const quiet = this.now() - this.lastCommitAt > QUIET_MS;
+    const quiet = performance.now() - this.lastCommitAt > QUIET_MS;
     const big = bytes > limit * 4 || (bytes > limit && quiet);
-    const old = quiet && this.now() - this.lastSnapshotAt > (this.opts.snapshotEveryMs ?? 10 * 60_000);
+    const old = quiet && performance.now() - this.lastSnapshotAt > (this.opts.snapshotEveryMs ?? 10 * 60_000);
     if (big || old) await this.snapshot().catch((err: Error) => this.opts.log(`snapshot failed: ${err.message}`));
   }
 
@@ -291,7 +286,7 @@ export class Store {
     journal.rotate();
     const seq = this.currentSeq;
     this.dirty = false;
-    this.lastSnapshotAt = this.now();
+    this.lastSnapshotAt = performance.now();
     const image = this.db.export();
     this.st.forget();
     applyPragmas(this.db);

@@ -84,8 +84,14 @@ export class Tailer {
     this.scanEveryMs = opts.scanMs ?? 2000;
   }
 
+  /** Wall-clock time, for what is recorded (journal records, checkpoints). */
   private now(): number {
     return (this.opts.now ?? Date.now)();
+  }
+
+  /** Monotonic time, for waits and intervals: a wall clock set back an hour must not stall a retry for an hour. */
+  private clock(): number {
+    return performance.now();
   }
 
   async start(): Promise<void> {
@@ -148,13 +154,13 @@ export class Tailer {
   }
 
   private async pass(initial: boolean): Promise<void> {
-    const now = this.now();
+    const now = this.clock();
     if (initial || now - this.lastScanAt >= this.scanEveryMs) {
       const began = Date.now();
       this.dirtyDirs.clear();
       this.dirtyPaths.clear();
       for (const dir of this.opts.dirs) await this.scan(dir);
-      this.lastScanAt = this.now();
+      this.lastScanAt = this.clock();
       // Scanning many files costs; never spend more than a fifth of the time on it.
       this.scanEveryMs = Math.max(this.opts.scanMs ?? 2000, (Date.now() - began) * 5);
     } else {
@@ -173,7 +179,7 @@ export class Tailer {
           if (path.endsWith(SUFFIX)) await this.follow({ path, key, size: st.size });
           else if (t) {
             // A change to a rotated-away name matters only for a file already followed.
-            t.rotatedAt ??= this.now();
+            t.rotatedAt ??= this.clock();
             t.path = path;
             await this.read(t, st.size);
           }
@@ -215,7 +221,7 @@ export class Tailer {
           this.forget(t);
           continue;
         }
-        t.rotatedAt = this.now();
+        t.rotatedAt = this.clock();
         t.path = file.path;
         await this.read(t, file.size);
       }
@@ -235,7 +241,7 @@ export class Tailer {
         this.forget(t);
         continue;
       }
-      if (this.tracked.has(t.key) && this.now() - Math.max(t.rotatedAt, t.lastGrowthAt) > wait) this.forget(t);
+      if (this.tracked.has(t.key) && this.clock() - Math.max(t.rotatedAt, t.lastGrowthAt) > wait) this.forget(t);
     }
   }
 
@@ -352,7 +358,7 @@ export class Tailer {
       }
     }
     if (!best) return;
-    const copy: Tracked = { ...this.fromCheckpoint({ ...best, fingerprint: t.fingerprint, offset: t.offset, lines: 0, updatedAt: 0 }), rotatedAt: this.now() };
+    const copy: Tracked = { ...this.fromCheckpoint({ ...best, fingerprint: t.fingerprint, offset: t.offset, lines: 0, updatedAt: 0 }), rotatedAt: this.clock() };
     this.tracked.set(copy.key, copy);
     this.opts.log(`${t.path} was copied and truncated; reading the rest from ${best.path}`);
     await this.read(copy, best.size);
@@ -360,7 +366,7 @@ export class Tailer {
 
   private async read(t: Tracked, size: number): Promise<void> {
     // Two names of one file (a hard link) found in one pass: one read at a time, or both would read the same bytes.
-    if (this.stopped || this.now() < t.retryAt || t.reading) return;
+    if (this.stopped || this.clock() < t.retryAt || t.reading) return;
     t.reading = true;
     let fh: FileHandle | null = null;
     try {
@@ -381,7 +387,7 @@ export class Tailer {
       t.retryAt = 0;
       this.warned.delete(t.path);
     } catch (err) {
-      t.retryAt = this.now() + 1000;
+      t.retryAt = this.clock() + 1000;
       const message = `cannot read ${t.path}: ${(err as Error).message}`;
       if (!this.warned.has(t.path)) this.opts.log(message);
       this.warned.add(t.path);
@@ -401,7 +407,7 @@ export class Tailer {
       if (from >= size) return;
       const { bytesRead } = await fh.read(buf, 0, Math.min(chunk, size - from), from);
       if (bytesRead === 0) return;
-      t.lastGrowthAt = this.now();
+      t.lastGrowthAt = this.clock();
       const data = buf.subarray(0, bytesRead);
       if (t.discard) {
         const nl = data.indexOf(NEWLINE);

@@ -17,7 +17,7 @@ import { prototypeState } from './hostile-values';
 test('the nasty-line corpus: each line gets its expected outcome, nothing is polluted, the good lines are stored', async () => {
   const before = prototypeState();
   const dir = mkdtempSync(join(tmpdir(), 'genmon-corpus-'));
-  const store = await Store.open({ dbPath: join(dir, 'genmon.db'), log: () => undefined, now: () => Date.parse('2026-11-25T12:00:00Z') });
+  const store = await Store.open({ dbPath: join(dir, 'genmon.db'), log: () => undefined });
   try {
     assert.equal(lineOffsets(CORPUS).length, EXPECTED.length, 'one expectation per line');
     await store.commit([{ header: { kind: 'lines', at: Date.parse('2026-11-25T12:00:00Z'), src: { key: '1:1', path: '/logs/nasty.jsonl', fingerprint: null }, start: 0, end: CORPUS.length, size: CORPUS.length }, body: CORPUS }]);

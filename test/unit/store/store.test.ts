@@ -20,7 +20,7 @@ async function withStore(fn: (store: Store, commit: (events: Record<string, unkn
   const dbPath = join(dir, 'genmon.db');
   let offset = 0;
   clock = 0;
-  const store = await Store.open({ dbPath, log: () => undefined, now: () => T0 + 3600_000 });
+  const store = await Store.open({ dbPath, log: () => undefined });
   const commit = async (events: Record<string, unknown>[]) => {
     const body = lines(events);
     await store.commit([{ header: { kind: 'lines', at: T0 + 3600_000, src: { key: '1:1', path: '/logs/a.jsonl', fingerprint: null }, start: offset, end: offset + body.length, size: offset + body.length }, body }]);

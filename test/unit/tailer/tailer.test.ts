@@ -189,3 +189,28 @@ test('a symlinked log is followed only when it points inside the log directory; 
     rmSync(root, { recursive: true, force: true });
   }
 });
+
+test('a wall clock set back an hour does not hold back the retry of a failed read', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'genmon-clock-'));
+  writeFileSync(join(dir, 'a.jsonl'), 'one\n');
+  let wall = Date.UTC(2026, 10, 25, 12);
+  let failures = 1;
+  const store = new RecordingStore();
+  const commit = store.commit.bind(store);
+  store.commit = async (items) => {
+    if (failures-- > 0) {
+      wall -= 3600_000;
+      throw new Error('ENOSPC: no space left on device');
+    }
+    return commit(items);
+  };
+  const tailer = new Tailer({ dirs: [dir], store, log: () => undefined, scanMs: 50, now: () => wall });
+  try {
+    await tailer.start();
+    for (let i = 0; i < 200 && store.text() === ''; i++) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(store.text(), 'one\n', 'read again about a second after the failure, not an hour');
+  } finally {
+    await tailer.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
