@@ -322,7 +322,7 @@ export class Tailer {
     t.offset = 0;
     t.fingerprint = null;
     t.discard = null;
-    await this.opts.store.commit([{ header: { kind: 'reset', at: this.now(), src: this.ref(t), reason }, body: Buffer.alloc(0) }]);
+    await this.commit([{ header: { kind: 'reset', at: this.now(), src: this.ref(t), reason }, body: Buffer.alloc(0) }]);
     this.opts.log(`${t.path} was ${reason}; reading it again from the start`);
   }
 
@@ -385,15 +385,26 @@ export class Tailer {
       }
       await this.readChunks(fh, t, size);
       t.retryAt = 0;
-      this.warned.delete(t.path);
+      if (this.warned.delete(t.path)) this.opts.log(`${t.path}: read and stored again`);
     } catch (err) {
       t.retryAt = this.clock() + 1000;
-      const message = `cannot read ${t.path}: ${(err as Error).message}`;
+      const message = err instanceof StoreFailed
+        ? `cannot store lines of ${t.path}: ${err.message}; trying again every second`
+        : `cannot read ${t.path}: ${(err as Error).message}`;
       if (!this.warned.has(t.path)) this.opts.log(message);
       this.warned.add(t.path);
     } finally {
       t.reading = false;
       await fh?.close();
+    }
+  }
+
+  /** Commits through the store; its failures (disk full, read-only) are told apart from read errors. */
+  private async commit(items: CommitItem[]): Promise<void> {
+    try {
+      await this.opts.store.commit(items);
+    } catch (err) {
+      throw new StoreFailed((err as Error).message);
     }
   }
 
@@ -417,7 +428,7 @@ export class Tailer {
         }
         const end = from + nl + 1;
         const { start, excerpt } = t.discard;
-        await this.opts.store.commit([{ header: { kind: 'skip', at: this.now(), src: this.ref(t), start, end, size, excerpt }, body: Buffer.alloc(0) }]);
+        await this.commit([{ header: { kind: 'skip', at: this.now(), src: this.ref(t), start, end, size, excerpt }, body: Buffer.alloc(0) }]);
         t.offset = end;
         t.discard = null;
         continue;
@@ -432,7 +443,7 @@ export class Tailer {
       const end = from + lastNl + 1;
       // Copy: the buffer is reused for the next read while the store may still hold this body.
       const body = Buffer.from(data.subarray(0, lastNl + 1));
-      await this.opts.store.commit([{ header: { kind: 'lines', at: this.now(), src: this.ref(t), start: from, end, size }, body }]);
+      await this.commit([{ header: { kind: 'lines', at: this.now(), src: this.ref(t), start: from, end, size }, body }]);
       t.offset = end;
     }
   }
@@ -445,6 +456,8 @@ async function eachLimited<T>(items: readonly T[], limit: number, fn: (item: T) 
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
 }
+
+class StoreFailed extends Error {}
 
 function fingerprint(firstLine: Buffer): string {
   return `${firstLine.length}:${crc32(firstLine).toString(16)}`;
