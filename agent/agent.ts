@@ -20,12 +20,15 @@ import { acquireLock } from './lock';
 import { prepareDataDir } from './data-dir';
 import { startProcessing } from './ingest/processing';
 import { registerOtlp } from './otlp';
+import { startReports } from './report/service';
 import { createSampler } from './sampler';
 import { Queries } from './store/queries';
 import { SCHEMA_VERSION } from './store/schema';
 import { Store } from './store/store';
 import { Tailer } from './tailer/tailer';
 import { startDemoGenerator } from './demo';
+import { startMetrics } from './metrics/service';
+import { tierRetentionMs } from './metrics/settings';
 
 export const VERSION = '0.1.0';
 
@@ -75,6 +78,7 @@ export async function startAgent(config: AgentConfig, log: (message: string) => 
       dbPath: config.dbPath,
       logDirs: config.logDirs,
       schemaVersion: SCHEMA_VERSION,
+      historyMs: tierRetentionMs(config.retention, '1d'),
     });
     const token = randomBytes(32).toString('base64url');
     const server = new ApiServer({ token, host: config.host, port: config.port, log, hello: () => ({ type: 'hello', health: health() }) });
@@ -104,6 +108,8 @@ export async function startAgent(config: AgentConfig, log: (message: string) => 
       },
     });
     registerOtlp(server, store, config.otlp, log);
+    const metrics = await startMetrics({ store, queries, server, config, log });
+    cleanups.push(() => metrics.stop());
     const url = await server.listen();
     cleanups.push(() => server.close());
     store.onPush((message) => {
@@ -140,6 +146,10 @@ export async function startAgent(config: AgentConfig, log: (message: string) => 
     const tailer = new Tailer({ dirs: config.logDirs, store, log });
     await tailer.start();
     cleanups.push(() => tailer.stop());
+
+    // After the tailer's first read, so a report caught up at start sees the lines logged while the agent was down.
+    const reports = startReports({ store, queries, server, alerts, config: config.reports, webhook: config.webhookUrl !== null, log });
+    cleanups.push(() => reports.stop());
 
     if (config.sampler) {
       const commit = (kind: 'samples' | 'mounts', rows: Sample[] | MountUsage[]) =>

@@ -5,8 +5,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
 import { defaultDataDir } from './api/discovery';
+import { DEFAULT_RETENTION, parseRetention, SettingsError, type Retention } from './metrics/settings';
 import { checkSection, type ProcessingConfig } from './ingest/processing/rules';
 import type { OtlpSettings } from './otlp';
+import { localTimeZone } from './report/format';
+import { parseReportsConfig, type ReportsConfig } from './report/schedule-config';
 
 export interface AgentConfig {
   dataDir: string;
@@ -35,13 +38,31 @@ export interface AgentConfig {
   otlp: OtlpSettings;
   /** Processing rules (config file only). */
   processing: ProcessingConfig | undefined;
+  /** Scheduled reports (config file only); null: none. */
+  reports: ReportsConfig | null;
+  /** Price table file (JSON); null: `<data-dir>/prices.json` when present, else the defaults. */
+  pricesFile: string | null;
+  /** A run with no run.ended this long after its start is abandoned. */
+  abandonAfterMs: number;
+  /** A session with no event for this long is closed. */
+  sessionTimeoutMs: number;
+  /** How long each storage tier keeps data (docs/storage.md). */
+  retention: Retention;
 }
 
 /** What flags and the config file may set; every key optional. */
-export type ConfigInput = Partial<Omit<AgentConfig, 'host' | 'rulesFile' | 'webhookUrl' | 'alertLog' | 'otlp' | 'processing'>> & {
+export type ConfigInput = Partial<
+  Omit<AgentConfig, 'host' | 'rulesFile' | 'webhookUrl' | 'alertLog' | 'otlp' | 'processing' | 'reports' | 'pricesFile' | 'abandonAfterMs' | 'sessionTimeoutMs' | 'retention'>
+> & {
   otlp?: OtlpSettings;
   processing?: ProcessingConfig;
-} & { config?: string; rulesFile?: string; webhookUrl?: string; alertLog?: string };
+  reports?: unknown;
+} & { config?: string; rulesFile?: string; webhookUrl?: string; alertLog?: string } & {
+  pricesFile?: string;
+  abandonAfterMinutes?: number;
+  sessionTimeoutMinutes?: number;
+  retention?: Partial<Retention>;
+};
 
 export const DEFAULTS = {
   logDirs: ['.genmon/runs'],
@@ -52,6 +73,8 @@ export const DEFAULTS = {
   rulesFiles: ['.genmon/alerts.yaml', '.genmon/alerts.yml', '.genmon/alerts.json'],
   webhookBackoffMs: 1000,
   alertLog: 'alerts.log',
+  abandonAfterMinutes: 30,
+  sessionTimeoutMinutes: 30,
 } as const;
 
 export class ConfigError extends Error {}
@@ -67,10 +90,11 @@ function fromEnv(env: NodeJS.ProcessEnv): ConfigInput {
   if (env.GENMON_RULES) out.rulesFile = env.GENMON_RULES;
   if (env.GENMON_WEBHOOK_URL) out.webhookUrl = env.GENMON_WEBHOOK_URL;
   if (env.GENMON_ALERT_LOG !== undefined) out.alertLog = env.GENMON_ALERT_LOG;
+  if (env.GENMON_PRICES) out.pricesFile = env.GENMON_PRICES;
   return out;
 }
 
-const FILE_KEYS: Record<string, 'string' | 'number' | 'boolean' | 'string[]' | 'section'> = {
+const FILE_KEYS: Record<string, 'string' | 'number' | 'boolean' | 'string[]' | 'section' | 'object'> = {
   dataDir: 'string',
   dbPath: 'string',
   logDirs: 'string[]',
@@ -86,6 +110,11 @@ const FILE_KEYS: Record<string, 'string' | 'number' | 'boolean' | 'string[]' | '
   alertLog: 'string',
   otlp: 'section',
   processing: 'section',
+  reports: 'section',
+  pricesFile: 'string',
+  abandonAfterMinutes: 'number',
+  sessionTimeoutMinutes: 'number',
+  retention: 'object',
 };
 
 /** Reads and checks a config file; unknown keys and wrong types are errors naming the key. */
@@ -103,13 +132,16 @@ export function readConfigFile(path: string): ConfigInput {
     const type = Object.hasOwn(FILE_KEYS, key) ? FILE_KEYS[key] : undefined;
     if (!type) throw new ConfigError(`config file ${path}: unknown key "${key}" (known: ${Object.keys(FILE_KEYS).join(', ')})`);
     if (type === 'section') {
-      const errors = checkSection(key as 'otlp' | 'processing', value);
+      const errors = key === 'reports' ? parseReportsConfig(value, '.', 'UTC').errors : checkSection(key as 'otlp' | 'processing', value);
       if (errors.length > 0) throw new ConfigError(`config file ${path}: ${errors.join('; ')}`);
       out[key] = value;
       continue;
     }
-    const ok = type === 'string[]' ? Array.isArray(value) && value.every((v) => typeof v === 'string') : typeof value === type;
-    if (!ok) throw new ConfigError(`config file ${path}: "${key}" must be ${type === 'string[]' ? 'an array of strings' : `a ${type}`}`);
+    const ok =
+      type === 'string[]' ? Array.isArray(value) && value.every((v) => typeof v === 'string')
+      : type === 'object' ? value !== null && typeof value === 'object' && !Array.isArray(value)
+      : typeof value === type;
+    if (!ok) throw new ConfigError(`config file ${path}: "${key}" must be ${type === 'string[]' ? 'an array of strings' : type === 'object' ? 'an object' : `a ${type}`}`);
     out[key] = value;
   }
   return out as ConfigInput;
@@ -147,7 +179,42 @@ export function resolveConfig(flags: ConfigInput, env: NodeJS.ProcessEnv = proce
     alertLog: alertLog(pick('alertLog'), dataDir, cwd),
     otlp: file.otlp ?? {},
     processing: file.processing,
+    reports: reportsConfig(file.reports, dataDir, pick('webhookUrl')),
+    pricesFile: pricesFile(pick('pricesFile'), dataDir, cwd),
+    abandonAfterMs: positive('abandonAfterMinutes', pick('abandonAfterMinutes') ?? DEFAULTS.abandonAfterMinutes, 1) * 60_000,
+    sessionTimeoutMs: positive('sessionTimeoutMinutes', pick('sessionTimeoutMinutes') ?? DEFAULTS.sessionTimeoutMinutes, 1) * 60_000,
+    retention: retention(pick('retention')),
   };
+}
+
+function reportsConfig(raw: unknown, dataDir: string, webhookUrl: string | undefined): ReportsConfig | null {
+  if (raw === undefined) return null;
+  const { config, errors } = parseReportsConfig(raw, dataDir, localTimeZone());
+  if (!config) throw new ConfigError(errors.join('; '));
+  const wanting = config.schedules.find((s) => s.webhook);
+  if (wanting && !webhookUrl) throw new ConfigError(`reports schedule "${wanting.name}" sends to the webhook, but no webhookUrl is set (config file, --webhook or GENMON_WEBHOOK_URL)`);
+  return config;
+}
+
+function retention(value: Partial<Retention> | undefined): Retention {
+  if (value === undefined) return DEFAULT_RETENTION;
+  try {
+    return parseRetention(value);
+  } catch (err) {
+    if (err instanceof SettingsError) throw new ConfigError(err.message);
+    throw err;
+  }
+}
+
+/** An explicit price file must exist; by default `<data-dir>/prices.json` is used when present. */
+function pricesFile(explicit: string | undefined, dataDir: string, cwd: string): string | null {
+  if (explicit) {
+    const path = resolve(cwd, explicit);
+    if (!existsSync(path)) throw new ConfigError(`price file ${path} does not exist`);
+    return path;
+  }
+  const beside = join(dataDir, 'prices.json');
+  return existsSync(beside) ? beside : null;
 }
 
 /** The log-file channel's file: in the data directory by default; an empty value turns it off. */

@@ -6,7 +6,9 @@ import { errorMarkdown, runMarkdown } from './views/model';
 
 export const SCHEME = 'genmon';
 
-export function registerDocuments(context: vscode.ExtensionContext, connection: AgentConnection): (target: { kind: 'run'; runId: string } | { kind: 'error'; error: ErrorRecord }) => Promise<void> {
+export type OpenTarget = { kind: 'run'; runId: string } | { kind: 'error'; error: ErrorRecord };
+
+export function registerDocuments(context: vscode.ExtensionContext, connection: AgentConnection): (target: OpenTarget, options?: { preserveFocus?: boolean }) => Promise<void> {
   const errorsShown = new Map<string, ErrorRecord>();
   const provider: vscode.TextDocumentContentProvider = {
     provideTextDocumentContent: async (uri) => {
@@ -17,13 +19,13 @@ export function registerDocuments(context: vscode.ExtensionContext, connection: 
     },
   };
   context.subscriptions.push(vscode.workspace.registerTextDocumentContentProvider(SCHEME, provider));
-  return async (target) => {
+  return async (target, options) => {
     const uri =
       target.kind === 'run'
         ? vscode.Uri.from({ scheme: SCHEME, path: `/run/${encodeURIComponent(target.runId)}.md` })
         : vscode.Uri.from({ scheme: SCHEME, path: `/error/${target.error.id}.md` });
     if (target.kind === 'error') errorsShown.set(String(target.error.id), target.error);
     const doc = await vscode.workspace.openTextDocument(uri);
-    await vscode.window.showTextDocument(doc, { preview: true });
+    await vscode.window.showTextDocument(doc, { preview: true, preserveFocus: options?.preserveFocus });
   };
 }

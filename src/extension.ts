@@ -4,6 +4,7 @@ import { agentLogPath } from '../agent/api/discovery';
 import { AgentClient } from './agent/client';
 import { registerAlerts } from './alerts/register';
 import { registerReports } from './commands/report';
+import { registerRevealRun } from './commands/reveal-run';
 import { registerDashboard } from './dashboard';
 import { registerDocuments } from './documents';
 import { registerNotifications } from './notifications';
@@ -28,16 +29,11 @@ export function activate(context: vscode.ExtensionContext): void {
   registerDashboard(context, client);
   registerAlerts(context, client, (m) => output.appendLine(`${new Date().toISOString()} ${m}`));
   registerAgentCommands(context, client, output);
+  registerRevealRun(context, trees, open);
 
   context.subscriptions.push(
     vscode.commands.registerCommand('genmon.open', (target: Parameters<typeof open>[0]) => open(target)),
     vscode.commands.registerCommand('genmon.openRun', (runId: string) => open({ kind: 'run', runId })),
-    vscode.commands.registerCommand('genmon.revealRun', async (runId: string) => {
-      await vscode.commands.executeCommand('genmon.runs.focus');
-      const item = trees.runsTree.find(`run-${runId}`);
-      if (item) await trees.runs.reveal(item, { select: true, focus: true });
-      await open({ kind: 'run', runId });
-    }),
     vscode.commands.registerCommand('genmon.copyRunId', (item?: { model?: { runId?: string } }) => {
       if (item?.model?.runId) void vscode.env.clipboard.writeText(item.model.runId);
     }),

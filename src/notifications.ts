@@ -9,10 +9,15 @@ export function registerNotifications(context: vscode.ExtensionContext, connecti
   let mutedUntil = context.globalState.get<number>('genmon.mutedUntil', 0);
   let timer: NodeJS.Timeout | null = null;
 
+  const schedule = () => {
+    const due = grouper.dueAt();
+    if (due !== null && !timer) timer = setTimeout(() => void show(), Math.max(0, due - Date.now()));
+  };
   const show = async () => {
     timer = null;
     const toast = grouper.take(Date.now());
-    if (!toast) return;
+    // A timer can fire a moment before the wall clock reaches the group's end: wait on, never drop it.
+    if (!toast) return schedule();
     const actions = ['Show Run', 'Open Dashboard', 'Mute for 1 h'];
     const pick = toast.severity === 'error' ? await vscode.window.showErrorMessage(toast.message, ...actions) : await vscode.window.showWarningMessage(toast.message, ...actions);
     if (pick === 'Show Run') await vscode.commands.executeCommand('genmon.revealRun', toast.runIds[toast.runIds.length - 1]);
@@ -27,8 +32,7 @@ export function registerNotifications(context: vscode.ExtensionContext, connecti
     connection.onDidPush((m) => {
       if (m.type !== 'run') return;
       grouper.add(m.run, settings().notificationLevel, mutedUntil, Date.now());
-      const due = grouper.dueAt();
-      if (due !== null && !timer) timer = setTimeout(() => void show(), Math.max(0, due - Date.now()));
+      schedule();
     }),
     { dispose: () => timer && clearTimeout(timer) },
   );

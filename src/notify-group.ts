@@ -14,6 +14,9 @@ export interface Toast {
   runIds: string[];
 }
 
+/** A run that ended longer ago than this (a log read late, an agent catching up) does not notify. */
+export const STALE_AFTER_MS = 5 * 60_000;
+
 export class RunEndGrouper {
   private pending: RunSummary[] = [];
   private firstAt: number | null = null;
@@ -21,9 +24,10 @@ export class RunEndGrouper {
 
   constructor(private readonly windowMs = 2000) {}
 
-  /** Takes a pushed run; only the first time a run ends failed or partial counts. */
+  /** Takes a pushed run; only the first time a run ends failed or partial counts, and only if it ended just now. */
   add(run: RunSummary, level: NotificationLevel, mutedUntil: number, now: number): void {
     if (level === 'off' || now < mutedUntil) return;
+    if (run.endedAt !== null && run.endedAt < now - STALE_AFTER_MS) return;
     const wanted = run.status === 'failed' || (run.status === 'partial' && level === 'failuresAndPartials');
     if (!wanted || this.seen.has(run.runId)) return;
     this.seen.add(run.runId);

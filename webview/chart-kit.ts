@@ -38,6 +38,11 @@ export interface Point {
 
 type AnyChart = Chart<'line' | 'bar', (Point | number | null)[], string>;
 
+/** Series colours in order, for series that come from label values rather than a fixed list. */
+export const ROLES: readonly Role[] = ['blue', 'orange', 'green', 'purple', 'red', 'yellow'];
+
+let currentPalette: Palette | null = null;
+
 /** A chart card: a heading, an optional note, and the canvas tests find by `data-chart`. */
 export abstract class ChartCard {
   readonly element: HTMLElement;
@@ -47,8 +52,11 @@ export abstract class ChartCard {
   protected constructor(
     readonly id: string,
     title: string,
-    protected readonly series: readonly Series[],
+    protected series: readonly Series[],
+    private readonly kind: 'line' | 'bar',
     build: (canvas: HTMLCanvasElement) => AnyChart,
+    /** Marks on a line's points; series added later get them too. */
+    private readonly pointRadius?: number,
   ) {
     this.element = document.createElement('section');
     this.element.className = 'card chart-card';
@@ -85,18 +93,52 @@ export abstract class ChartCard {
     return n;
   }
 
+  /** The sum of every value drawn: tests compare it to see that a filter or a push changed the chart. */
+  total(): number {
+    let sum = 0;
+    for (const ds of this.chart.data.datasets) {
+      for (const p of ds.data) {
+        const y = p !== null && typeof p === 'object' ? p.y : p;
+        if (y !== null && Number.isFinite(y)) sum += y;
+      }
+    }
+    return sum;
+  }
+
   recolor(palette: Palette): void {
+    this.paint(palette);
+    this.chart.update('none');
+  }
+
+  /** Removes every point, e.g. when the panel's query failed. */
+  clear(): void {
+    for (const ds of this.chart.data.datasets) ds.data = [];
+    this.chart.update('none');
+  }
+
+  /**
+   * Replaces the series when they differ (series from label values come and
+   * go with the range and the filters); the data is set next.
+   */
+  protected useSeries(series: readonly Series[] | undefined): void {
+    if (!series || (series.length === this.series.length && series.every((s, i) => s.label === this.series[i].label && s.role === this.series[i].role))) return;
+    this.series = series;
+    this.chart.data.datasets = series.map((s) => ({ ...dataset(this.kind, s), ...(this.pointRadius ? { pointRadius: this.pointRadius } : {}) }));
+    if (currentPalette) this.paint(currentPalette);
+  }
+
+  private paint(palette: Palette): void {
     this.chart.data.datasets.forEach((ds, i) => {
-      const colour = palette[this.series[i].role];
+      const colour = palette[this.series[i]?.role ?? 'blue'];
       ds.borderColor = colour;
       ds.backgroundColor = colour;
     });
-    this.chart.update('none');
   }
 }
 
 /** Global Chart.js defaults from the theme; charts pick them up on their next update. */
 export function applyPalette(palette: Palette): void {
+  currentPalette = palette;
   Chart.defaults.color = palette.muted;
   Chart.defaults.borderColor = palette.grid;
   Chart.defaults.font.family = palette.fontFamily;
@@ -129,7 +171,10 @@ function commonOptions(o: CommonOptions) {
       legend: { position: 'bottom' as const, labels: { boxWidth: 10, boxHeight: 10 } },
       tooltip: {
         callbacks: {
-          label: (item: TooltipItem<'line' | 'bar'>) => `${item.dataset.label ?? ''}: ${item.parsed.y === null ? '–' : o.yFormat(item.parsed.y)}`,
+          label: (item: TooltipItem<'line' | 'bar'>) => {
+            const value = item.chart.options.indexAxis === 'y' ? item.parsed.x : item.parsed.y;
+            return `${item.dataset.label ?? ''}: ${value === null ? '–' : o.yFormat(value)}`;
+          },
         },
       },
     },
@@ -139,7 +184,7 @@ function commonOptions(o: CommonOptions) {
 /** A value axis from 0 with ticks on round values of its unit, ending on a tick unless `yMax` pins it. */
 function yScale(o: CommonOptions) {
   let ticks: number[] = [0];
-  const maxTicks = (scale: Scale) => Math.max(2, Math.floor(scale.height / 45));
+  const maxTicks = (scale: Scale) => Math.max(2, Math.floor(scale.isHorizontal() ? scale.width / 70 : scale.height / 45));
   return {
     type: 'linear' as const,
     stacked: o.stacked ?? false,
@@ -167,7 +212,7 @@ function dataset(type: 'line' | 'bar', s: Series): ChartDataset<'line' | 'bar', 
 /** Series over time: x is epoch ms on a linear axis, ticks on round local times. */
 export class TimeChart extends ChartCard {
   constructor(id: string, title: string, type: 'line' | 'bar', series: readonly Series[], o: CommonOptions & { pointRadius?: number }) {
-    super(id, title, series, (canvas) => {
+    super(id, title, series, type, (canvas) => {
       let step = 60_000;
       const base = commonOptions(o);
       return new Chart(canvas, {
@@ -199,11 +244,12 @@ export class TimeChart extends ChartCard {
           },
         },
       }) as AnyChart;
-    });
+    }, o.pointRadius);
   }
 
-  /** `data[i]` belongs to series i; x runs from `min` to `max`. */
-  setData(data: readonly Point[][], min: number, max: number): void {
+  /** `data[i]` belongs to series i; x runs from `min` to `max`. `series` replaces the series named at construction. */
+  setData(data: readonly Point[][], min: number, max: number, series?: readonly Series[]): void {
+    this.useSeries(series);
     this.chart.data.datasets.forEach((ds, i) => (ds.data = (data[i] ?? []) as Point[]));
     const x = this.chart.options.scales?.x;
     if (x) {
@@ -221,24 +267,29 @@ export class TimeChart extends ChartCard {
 
 /** Bars over named categories: phases, histogram bins. */
 export class CategoryChart extends ChartCard {
-  constructor(id: string, title: string, series: readonly Series[], o: CommonOptions & { xTitle?: string }) {
-    super(id, title, series, (canvas) => {
+  /** `horizontal` lays the categories down the side (a funnel, a ranking). */
+  constructor(id: string, title: string, series: readonly Series[], o: CommonOptions & { xTitle?: string; horizontal?: boolean }) {
+    super(id, title, series, 'bar', (canvas) => {
       const base = commonOptions(o);
+      // Down the side every category gets its line; along the bottom Chart.js thins crowded labels.
+      const categories = { type: 'category' as const, stacked: o.stacked ?? false, grid: { display: false }, ticks: { maxRotation: 0, autoSkip: !o.horizontal }, title: { display: !!o.xTitle, text: o.xTitle ?? '' } };
       return new Chart(canvas, {
         type: 'bar',
         data: { labels: [], datasets: series.map((s) => dataset('bar', s)) },
         options: {
           ...base,
-          scales: {
-            x: { type: 'category', stacked: o.stacked ?? false, grid: { display: false }, ticks: { maxRotation: 0 }, title: { display: !!o.xTitle, text: o.xTitle ?? '' } },
-            y: yScale(o),
-          },
+          indexAxis: o.horizontal ? 'y' : 'x',
+          interaction: { mode: 'index', intersect: false, axis: o.horizontal ? 'y' : 'x' },
+          scales: o.horizontal ? { y: categories, x: yScale(o) } : { x: categories, y: yScale(o) },
         },
       }) as AnyChart;
     });
   }
 
-  setData(labels: string[], data: readonly (number | null)[][]): void {
+  setData(labels: string[], data: readonly (number | null)[][], series?: readonly Series[]): void {
+    this.useSeries(series);
+    // A ranking down the side needs room for a line per category.
+    this.element.classList.toggle('tall', this.chart.options.indexAxis === 'y' && labels.length > 6);
     this.chart.data.labels = labels;
     this.chart.data.datasets.forEach((ds, i) => (ds.data = (data[i] ?? []) as (number | null)[]));
     this.chart.update('none');

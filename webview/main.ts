@@ -1,8 +1,8 @@
 /** Dashboard webview entry: talks to the panel through the typed protocol and keeps the view in step. */
-import type { DashboardState, HostMessage, RangeKey, WebviewMessage } from '../src/dashboard/protocol';
+import type { DashboardState, Filters, HostMessage, WebviewMessage } from '../src/dashboard/protocol';
 import { applyAggregates, applyDeltas, modelFrom, type DashboardModel } from './data/live';
 import { watchTheme } from './theme';
-import { DashboardView, isRangeKey } from './view';
+import { DashboardView, isRangeKey, isTab } from './view';
 
 interface VsCodeApi {
   postMessage(message: WebviewMessage): void;
@@ -13,39 +13,54 @@ interface VsCodeApi {
 declare global {
   function acquireVsCodeApi(): VsCodeApi;
   interface Window {
-    /** Chart id → data points drawn, refreshed after every render; read by tests. */
+    /** Chart id → data points drawn on the active tab, refreshed after every render; read by tests. */
     __genmonCharts?: Record<string, number>;
+    /** Chart id → sum of the values drawn on the active tab; read by tests. */
+    __genmonChartTotals?: Record<string, number>;
+    /** The view shown now (tab, range, filters); read by tests. */
+    __genmonView?: DashboardState;
   }
 }
 
 const api = acquireVsCodeApi();
-const restored = (api.getState() as Partial<DashboardState> | undefined)?.range;
-let range: RangeKey | null = isRangeKey(restored) ? restored : null;
+
+/** The state VS Code kept for this webview (across a reload), checked rather than trusted. */
+function restoredState(): DashboardState | null {
+  const saved = api.getState() as Partial<DashboardState> | undefined;
+  if (!saved || typeof saved !== 'object') return null;
+  const filters: Filters = {};
+  for (const key of ['project_type', 'model', 'user'] as const) {
+    const v = saved.filters?.[key];
+    if (typeof v === 'string' && v) filters[key] = v;
+  }
+  return { range: isRangeKey(saved.range) ? saved.range : '24h', tab: isTab(saved.tab) ? saved.tab : 'overview', filters };
+}
+
+const restored = restoredState();
 let model: DashboardModel | null = null;
 
 const root = document.getElementById('app') ?? document.body;
-const view = new DashboardView(root, range ?? '24h', {
-  setRange(next) {
-    range = next;
-    api.setState({ range: next });
-    api.postMessage({ type: 'setRange', range: next });
+const view = new DashboardView(root, restored ?? { range: '24h', tab: 'overview', filters: {} }, {
+  changed(state, requests) {
+    api.setState(state);
+    api.postMessage({ type: 'setView', view: { state, requests } });
+    publish();
   },
   refresh: () => api.postMessage({ type: 'refresh' }),
   openRun: (runId) => api.postMessage({ type: 'openRun', runId }),
 });
 
-function publishPoints(): void {
+function publish(): void {
   window.__genmonCharts = view.drawnPoints();
+  window.__genmonChartTotals = view.drawnTotals();
+  window.__genmonView = view.current;
 }
 
 function handle(message: HostMessage): void {
   switch (message.type) {
     case 'init':
       model = modelFrom(message.data);
-      if (range !== message.data.range) {
-        range = message.data.range;
-        api.setState({ range });
-      }
+      view.setRanges(message.ranges);
       view.showConnection(message.connection);
       view.renderAll(model);
       break;
@@ -57,6 +72,15 @@ function handle(message: HostMessage): void {
         applyAggregates(model, message.aggregates);
         view.renderAggregates(model);
       }
+      break;
+    case 'panels':
+      view.renderPanels(message);
+      break;
+    case 'labels':
+      if (message.range === view.current.range) view.setLabels(message.labels);
+      break;
+    case 'showTab':
+      view.showTab(message.tab);
       break;
     case 'connection':
       view.showConnection(message.connection);
@@ -70,7 +94,7 @@ function handle(message: HostMessage): void {
     default:
       return assertNever(message);
   }
-  publishPoints();
+  publish();
 }
 
 function assertNever(message: never): void {
@@ -81,5 +105,6 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
   if (event.data && typeof event.data === 'object' && typeof event.data.type === 'string') handle(event.data);
 });
 watchTheme(() => view.recolor());
-publishPoints();
-api.postMessage({ type: 'ready', range });
+api.setState(view.current);
+publish();
+api.postMessage({ type: 'ready', view: { state: view.current, requests: view.requests() }, restored: restored !== null });

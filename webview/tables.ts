@@ -27,11 +27,28 @@ const RECENT_RUNS = 30;
 /** Long messages are cut here; the whole one is in the run's log. */
 const MESSAGE_CHARS = 300;
 
-export class ErrorTable {
-  private readonly grid: Grid<ErrorRow>;
+/** A grid with a note above it, for what the table does not cover (e.g. filters it ignores). */
+abstract class NotedTable<R extends object> {
+  readonly element = document.createElement('div');
+  private readonly note = document.createElement('p');
+
+  protected constructor(protected readonly grid: Grid<R>) {
+    this.note.className = 'note';
+    this.note.hidden = true;
+    this.element.append(this.note, grid.element);
+  }
+
+  setNote(text: string): void {
+    this.note.textContent = text;
+    this.note.hidden = text === '';
+  }
+}
+
+export class ErrorTable extends NotedTable<ErrorRow> {
 
   constructor(onOpenRun: (runId: string) => void) {
-    this.grid = dataGrid<ErrorRow>(
+    super(
+      dataGrid<ErrorRow>(
       [
         { key: 'count', title: 'Count', width: '10ch' },
         { key: 'severity', title: 'Severity', width: '12ch' },
@@ -40,14 +57,11 @@ export class ErrorTable {
         { key: 'lastSeen', title: 'Last seen', width: '20ch' },
         { key: 'lastRunId', title: 'Last run', width: '24ch' },
       ],
-      'Top errors',
-      (row) => onOpenRun(row.lastRunId),
+        'Top errors',
+        (row) => onOpenRun(row.lastRunId),
+      ),
     );
     this.grid.element.classList.add('errors-table');
-  }
-
-  get element(): HTMLElement {
-    return this.grid.element;
   }
 
   render(errors: readonly TopError[]): void {
@@ -64,11 +78,10 @@ export class ErrorTable {
   }
 }
 
-export class RunTable {
-  private readonly grid: Grid<RunRow>;
-
+export class RunTable extends NotedTable<RunRow> {
   constructor(onOpenRun: (runId: string) => void) {
-    this.grid = dataGrid<RunRow>(
+    super(
+      dataGrid<RunRow>(
       [
         { key: 'status', title: 'Status', width: '12ch' },
         { key: 'app', title: 'App', width: 'minmax(14ch, 1fr)' },
@@ -78,14 +91,11 @@ export class RunTable {
         { key: 'phase', title: 'Phase', width: '14ch' },
         { key: 'errors', title: 'Errors', width: '10ch' },
       ],
-      'Recent runs',
-      (row) => onOpenRun(row.runId),
+        'Recent runs',
+        (row) => onOpenRun(row.runId),
+      ),
     );
     this.grid.element.classList.add('runs-table');
-  }
-
-  get element(): HTMLElement {
-    return this.grid.element;
   }
 
   render(runs: readonly RunSummary[]): void {

@@ -11,6 +11,9 @@ import {
   vsCodeDataGridRow,
   vsCodeDropdown,
   vsCodeOption,
+  vsCodePanels,
+  vsCodePanelTab,
+  vsCodePanelView,
   vsCodeProgressRing,
   type DataGrid,
   type Dropdown,
@@ -23,6 +26,9 @@ provideVSCodeDesignSystem().register(
   vsCodeDataGridRow(),
   vsCodeDropdown(),
   vsCodeOption(),
+  vsCodePanels(),
+  vsCodePanelTab(),
+  vsCodePanelView(),
   vsCodeProgressRing(),
 );
 
@@ -42,23 +48,81 @@ export interface Choice<T extends string> {
 export interface Select<T extends string> {
   element: HTMLElement;
   set(value: T): void;
+  /** Replaces the choices, keeping `value` selected. */
+  setChoices(choices: readonly Choice<T>[], value: T): void;
 }
 
+/** A dropdown whose option labels are text (label values come from logs). */
 export function dropdown<T extends string>(choices: readonly Choice<T>[], value: T, onChange: (value: T) => void, ariaLabel: string): Select<T> {
   const el = document.createElement('vscode-dropdown') as Dropdown;
   el.setAttribute('aria-label', ariaLabel);
-  for (const choice of choices) {
-    const option = document.createElement('vscode-option');
-    option.setAttribute('value', choice.value);
-    option.textContent = choice.label;
-    el.append(option);
-  }
-  el.value = value;
+  let current = choices;
+  let quiet = false;
+  const fill = (list: readonly Choice<T>[], selected: T) => {
+    current = list;
+    quiet = true;
+    el.replaceChildren(
+      ...list.map((choice) => {
+        const option = document.createElement('vscode-option');
+        option.setAttribute('value', choice.value);
+        option.textContent = choice.label;
+        return option;
+      }),
+    );
+    el.value = selected;
+    quiet = false;
+  };
+  fill(choices, value);
   el.addEventListener('change', () => {
-    const chosen = choices.find((c) => c.value === el.value);
+    if (quiet) return;
+    const chosen = current.find((c) => c.value === el.value);
     if (chosen) onChange(chosen.value);
   });
-  return { element: el, set: (v) => (el.value = v) };
+  return { element: el, set: (v) => (el.value = v), setChoices: fill };
+}
+
+export interface Tabs<T extends string> {
+  element: HTMLElement;
+  /** The view that shows under tab `value`. */
+  view(value: T): HTMLElement;
+  set(value: T): void;
+}
+
+/** A tab strip with one view per tab; `onChange` runs when the user picks another tab. */
+export function tabs<T extends string>(choices: readonly Choice<T>[], value: T, onChange: (value: T) => void): Tabs<T> {
+  const el = document.createElement('vscode-panels');
+  const views = new Map<T, HTMLElement>();
+  for (const choice of choices) {
+    const tab = document.createElement('vscode-panel-tab');
+    tab.id = `tab-${choice.value}`;
+    tab.textContent = choice.label;
+    el.append(tab);
+  }
+  for (const choice of choices) {
+    const view = document.createElement('vscode-panel-view');
+    view.id = `view-${choice.value}`;
+    views.set(choice.value, view);
+    el.append(view);
+  }
+  let current = value;
+  el.setAttribute('activeid', `tab-${value}`);
+  el.addEventListener('change', (event) => {
+    if (event.target !== el) return;
+    const id = (el as HTMLElement & { activeid?: string }).activeid ?? '';
+    const chosen = choices.find((c) => `tab-${c.value}` === id);
+    if (chosen && chosen.value !== current) {
+      current = chosen.value;
+      onChange(chosen.value);
+    }
+  });
+  return {
+    element: el,
+    view: (v) => views.get(v)!,
+    set: (v) => {
+      current = v;
+      el.setAttribute('activeid', `tab-${v}`);
+    },
+  };
 }
 
 export function progressRing(): HTMLElement {

@@ -1,13 +1,15 @@
-/** The dashboard page: header with range picker, connection banner, tiles, charts, tables. */
-import type { ConnectionView, RangeKey } from '../src/dashboard/protocol';
+/** The dashboard page: header (tabs, filters, range), connection banner, and the four dashboards. */
+import type { ConnectionView, DashboardState, DashboardTab, FilterKey, Filters, HostMessage, PanelRequests, RangeKey } from '../src/dashboard/protocol';
 import { applyPalette, type ChartCard } from './chart-kit';
-import { MachineCharts, recolorAll, RunCharts } from './charts';
-import { formatBytes, formatCount, formatDuration, formatPercent } from './data/format';
 import type { Changes, DashboardModel } from './data/live';
-import { bucketSize } from './data/time';
-import { ErrorTable, RunTable } from './tables';
+import { ErrorsDashboard } from './dashboards/errors';
+import { Dashboard, el } from './dashboards/kit';
+import { OverviewDashboard } from './dashboards/overview';
+import { PerformanceDashboard } from './dashboards/performance';
+import { UsageDashboard } from './dashboards/usage';
+import { recolorAll } from './charts';
 import { readPalette } from './theme';
-import { badge, button, dropdown, progressRing, type Choice, type Select } from './ui';
+import { badge, button, dropdown, progressRing, tabs, type Choice, type Select, type Tabs } from './ui';
 
 export const RANGES: readonly Choice<RangeKey>[] = [
   { value: '15m', label: 'Last 15 minutes' },
@@ -16,111 +18,169 @@ export const RANGES: readonly Choice<RangeKey>[] = [
   { value: '7d', label: 'Last 7 days' },
   { value: '30d', label: 'Last 30 days' },
   { value: '90d', label: 'Last 90 days' },
+  { value: '1y', label: 'Last year' },
+];
+/** Until the host says how much history the agent keeps. */
+const DEFAULT_RANGES = RANGES.filter((r) => r.value !== '1y');
+
+export const TABS: readonly Choice<DashboardTab>[] = [
+  { value: 'overview', label: 'Overview' },
+  { value: 'performance', label: 'Performance' },
+  { value: 'errors', label: 'Errors' },
+  { value: 'usage', label: 'Usage & Cost' },
+];
+
+const FILTERS: readonly { key: FilterKey; all: string }[] = [
+  { key: 'project_type', all: 'All project types' },
+  { key: 'model', all: 'All models' },
+  { key: 'user', all: 'All users' },
 ];
 
 export function isRangeKey(value: unknown): value is RangeKey {
   return RANGES.some((r) => r.value === value);
 }
 
+export function isTab(value: unknown): value is DashboardTab {
+  return TABS.some((t) => t.value === value);
+}
+
 export interface ViewActions {
-  setRange(range: RangeKey): void;
+  /** The tab, range or filters changed: the host fetches what the new view needs. */
+  changed(state: DashboardState, requests: PanelRequests): void;
   refresh(): void;
   openRun(runId: string): void;
 }
 
-interface Tile {
-  value: HTMLElement;
-  detail: HTMLElement;
-}
-
-const TILES = ['attempts', 'successRate', 'failed', 'partial', 'running', 'p95', 'errors', 'cpu', 'memory'] as const;
-const TILE_LABELS: Record<(typeof TILES)[number], string> = {
-  attempts: 'Attempts',
-  successRate: 'Success rate',
-  failed: 'Failed',
-  partial: 'Partial',
-  running: 'Running',
-  p95: 'p95 run duration',
-  errors: 'Errors',
-  cpu: 'CPU now',
-  memory: 'Memory now',
-};
+/** `''` is "all" in the dropdowns. */
+type FilterChoice = string;
 
 export class DashboardView {
   private readonly range: Select<RangeKey>;
+  private readonly tabs: Tabs<DashboardTab>;
+  private readonly filters = new Map<FilterKey, Select<FilterChoice>>();
   private readonly busy = progressRing();
   private readonly agentBadge = badge('');
-  private readonly banner = document.createElement('div');
-  private readonly bannerText = document.createElement('span');
+  private readonly banner = el('div', 'banner');
+  private readonly bannerText = el('span');
   private readonly retry: HTMLElement;
-  private readonly empty = document.createElement('p');
-  private readonly tiles = {} as Record<(typeof TILES)[number], Tile>;
-  private readonly runCharts = new RunCharts();
-  private readonly machineCharts = new MachineCharts();
-  private readonly errorTable: ErrorTable;
-  private readonly runTable: RunTable;
-  private lastRunBucket = NaN;
+  private readonly dashboards: Record<DashboardTab, Dashboard>;
+  private state: DashboardState;
+  private model: DashboardModel | null = null;
 
   constructor(
     private readonly root: HTMLElement,
-    initialRange: RangeKey,
-    actions: ViewActions,
+    initial: DashboardState,
+    private readonly actions: ViewActions,
   ) {
-    this.range = dropdown(RANGES, initialRange, (r) => actions.setRange(r), 'Time range');
+    this.state = structuredClone(initial);
+    this.range = dropdown(DEFAULT_RANGES, initial.range, (range) => this.change({ range }), 'Time range');
     this.retry = button('Retry', () => actions.refresh());
-    this.errorTable = new ErrorTable((id) => actions.openRun(id));
-    this.runTable = new RunTable((id) => actions.openRun(id));
+    this.dashboards = {
+      overview: new OverviewDashboard((id) => actions.openRun(id)),
+      performance: new PerformanceDashboard(),
+      errors: new ErrorsDashboard(),
+      usage: new UsageDashboard(),
+    };
 
     const header = el('header', 'toolbar');
-    const title = el('h1');
-    title.textContent = 'Genmon';
     this.agentBadge.hidden = true;
     this.busy.hidden = true;
-    header.append(title, this.agentBadge, el('span', 'spacer'), this.busy, this.range.element, button('Refresh', () => actions.refresh()));
+    const filterBar = el('div', 'filters');
+    for (const f of FILTERS) {
+      const select = dropdown<FilterChoice>([{ value: '', label: f.all }], initial.filters[f.key] ?? '', (value) => this.changeFilter(f.key, value), f.all.replace('All ', 'Filter by '));
+      select.element.dataset.filter = f.key;
+      if (initial.filters[f.key]) select.setChoices([{ value: '', label: f.all }, { value: initial.filters[f.key]!, label: initial.filters[f.key]! }], initial.filters[f.key]!);
+      this.filters.set(f.key, select);
+      filterBar.append(select.element);
+    }
+    header.append(el('h1', undefined, 'Genmon'), this.agentBadge, el('span', 'spacer'), this.busy, filterBar, this.range.element, button('Refresh', () => actions.refresh()));
 
-    this.banner.className = 'banner';
     this.banner.setAttribute('role', 'status');
     this.banner.hidden = true;
     this.banner.append(this.bannerText, this.retry);
 
-    const tiles = el('section', 'tiles');
-    for (const key of TILES) {
-      const tile = el('div', 'tile');
-      tile.dataset.tile = key;
-      const label = el('span', 'tile-label');
-      label.textContent = TILE_LABELS[key];
-      const value = el('span', 'tile-value');
-      value.textContent = '–';
-      const detail = el('span', 'tile-detail');
-      tile.append(label, value, detail);
-      tiles.append(tile);
-      this.tiles[key] = { value, detail };
+    for (const d of Object.values(this.dashboards)) {
+      d.filters = this.state.filters;
+      d.setState(this.current);
+      d.onChange = (patch) => this.change(patch);
     }
-
-    this.empty.className = 'empty';
-    this.empty.hidden = true;
-
-    root.append(
-      header,
-      this.banner,
-      tiles,
-      this.empty,
-      section('Generations', grid(this.runCharts.cards)),
-      section('Machine', grid(this.machineCharts.cards)),
-      section('Top errors', this.errorTable.element),
-      section('Recent runs', this.runTable.element),
-    );
+    this.tabs = tabs(TABS, initial.tab, (tab) => this.change({ tab }));
+    for (const t of TABS) this.tabs.view(t.value).append(this.dashboards[t.value].element);
+    root.append(header, this.banner, this.tabs.element);
     this.recolor();
   }
 
+  get current(): DashboardState {
+    return structuredClone(this.state);
+  }
+
+  /** What the active tab needs fetched. */
+  requests(): PanelRequests {
+    return this.active.requests();
+  }
+
+  private get active(): Dashboard {
+    return this.dashboards[this.state.tab];
+  }
+
   private get cards(): ChartCard[] {
-    return [...this.runCharts.cards, ...this.machineCharts.cards];
+    return Object.values(this.dashboards).flatMap((d) => d.cards);
+  }
+
+  /** Chart id → data points drawn on the active tab, for tests. */
+  drawnPoints(): Record<string, number> {
+    return Object.fromEntries(this.active.cards.map((c) => [c.id, c.points()]));
+  }
+
+  /** Chart id → sum of the values drawn on the active tab, for tests. */
+  drawnTotals(): Record<string, number> {
+    return Object.fromEntries(this.active.cards.map((c) => [c.id, c.total()]));
   }
 
   recolor(): void {
     const palette = readPalette();
     applyPalette(palette);
     recolorAll(this.cards, palette);
+  }
+
+  /** A command asked for another tab. */
+  showTab(tab: DashboardTab): void {
+    if (tab === this.state.tab) return;
+    this.tabs.set(tab);
+    this.change({ tab });
+  }
+
+  private changeFilter(key: FilterKey, value: string): void {
+    const filters = { ...this.state.filters };
+    if (value) filters[key] = value;
+    else delete filters[key];
+    this.change({ filters });
+  }
+
+  private change(patch: Partial<DashboardState>): void {
+    const before = this.state;
+    this.state = { ...this.state, ...patch };
+    for (const d of Object.values(this.dashboards)) {
+      d.filters = this.state.filters;
+      d.setState(this.current);
+    }
+    if (before.tab !== this.state.tab && this.model) this.active.renderBase(this.model, everything());
+    if (before.filters !== this.state.filters && this.model) this.dashboards.overview.renderBase(this.model, { runs: true, errors: true, samples: false, summary: false });
+    this.actions.changed(this.current, this.requests());
+  }
+
+  setRanges(ranges: readonly RangeKey[]): void {
+    this.range.setChoices(RANGES.filter((r) => ranges.includes(r.value)), this.state.range);
+  }
+
+  setLabels(labels: Record<FilterKey, string[]>): void {
+    for (const f of FILTERS) {
+      const chosen = this.state.filters[f.key] ?? '';
+      const values = [...labels[f.key]];
+      // A value chosen earlier stays pickable even when the new range has not seen it.
+      if (chosen && !values.includes(chosen)) values.unshift(chosen);
+      this.filters.get(f.key)!.setChoices([{ value: '', label: f.all }, ...values.map((v) => ({ value: v, label: v }))], chosen);
+    }
   }
 
   setLoading(range: RangeKey): void {
@@ -155,58 +215,31 @@ export class DashboardView {
     }
   }
 
-  /** Draws everything for a freshly loaded range. */
+  /** Draws the shared range data freshly loaded. */
   renderAll(model: DashboardModel): void {
+    this.model = model;
     this.loaded();
     this.range.set(model.range);
-    this.runCharts.renderPhases(model);
-    this.render(model, { runs: true, errors: true, samples: true, summary: true });
+    this.active.renderBase(model, everything());
   }
 
-  /** Redraws what `changes` touched, updating charts in place. */
+  /** Redraws what pushed `changes` touched on the active tab. */
   render(model: DashboardModel, changes: Changes): void {
-    const bucket = Math.floor(model.to / bucketSize(model.to - model.from));
-    if (changes.runs || bucket !== this.lastRunBucket) {
-      this.lastRunBucket = bucket;
-      this.runCharts.renderRuns(model);
-      this.runTable.render(model.runs);
-    }
-    if (changes.samples) this.machineCharts.render(model);
-    if (changes.errors) this.errorTable.render(model.topErrors);
-    if (changes.summary) this.renderTiles(model);
-    this.empty.hidden = model.runs.length > 0 || model.samples.length > 0;
-    this.empty.textContent = 'Nothing in this range yet: no runs and no machine samples.';
+    this.model = model;
+    this.active.renderBase(model, changes);
   }
 
   renderAggregates(model: DashboardModel): void {
-    this.runCharts.renderPhases(model);
-    this.errorTable.render(model.topErrors);
-    this.renderTiles(model);
+    this.model = model;
+    this.active.renderBase(model, { runs: false, errors: true, samples: false, summary: true });
   }
 
-  /** Chart id → data points drawn, for tests. */
-  drawnPoints(): Record<string, number> {
-    return Object.fromEntries(this.cards.map((c) => [c.id, c.points()]));
-  }
-
-  private renderTiles(model: DashboardModel): void {
-    const s = model.summary;
-    const errors = Object.values(s.errorsBySeverity).reduce((a, b) => a + b, 0);
-    const sample = s.latestSample;
-    this.tile('attempts', formatCount(s.attempts));
-    this.tile('successRate', formatPercent(s.successRate), s.successRate === null ? 'no run ended' : `${formatCount(s.successes)} of ${formatCount(s.successes + s.failures + s.partials)} ended`);
-    this.tile('failed', formatCount(s.failures));
-    this.tile('partial', formatCount(s.partials));
-    this.tile('running', formatCount(s.running));
-    this.tile('p95', formatDuration(s.total.p95), s.total.p50 === null ? '' : `p50 ${formatDuration(s.total.p50)}`);
-    this.tile('errors', formatCount(errors), s.errorsBySeverity.critical ? `${formatCount(s.errorsBySeverity.critical)} critical` : '');
-    this.tile('cpu', sample ? `${Math.round(sample.cpu)} %` : '–', sample ? `load ${sample.load1.toFixed(2)}` : '');
-    this.tile('memory', sample ? formatBytes(sample.memUsed) : '–', sample ? `of ${formatBytes(sample.memTotal)}` : '');
-  }
-
-  private tile(key: (typeof TILES)[number], value: string, detail = ''): void {
-    this.tiles[key].value.textContent = value;
-    this.tiles[key].detail.textContent = detail;
+  /** Answers for panels; answers for a view already left are dropped. */
+  renderPanels(message: Extract<HostMessage, { type: 'panels' }>): boolean {
+    const s = this.state;
+    if (message.tab !== s.tab || message.range !== s.range || !sameFilters(message.filters, s.filters)) return false;
+    this.dashboards[message.tab].renderPanels(message.results, { from: message.from, to: message.to, filters: message.filters });
+    return true;
   }
 
   private showBanner(text: string, level: 'info' | 'warning' | 'error', retry: boolean): void {
@@ -222,22 +255,10 @@ export class DashboardView {
   }
 }
 
-function el(tag: string, className?: string): HTMLElement {
-  const e = document.createElement(tag);
-  if (className) e.className = className;
-  return e;
+function everything(): Changes {
+  return { runs: true, errors: true, samples: true, summary: true };
 }
 
-function section(title: string, ...content: HTMLElement[]): HTMLElement {
-  const s = el('section', 'group');
-  const h = el('h2');
-  h.textContent = title;
-  s.append(h, ...content);
-  return s;
-}
-
-function grid(cards: readonly ChartCard[]): HTMLElement {
-  const g = el('div', 'chart-grid');
-  g.append(...cards.map((c) => c.element));
-  return g;
+export function sameFilters(a: Filters, b: Filters): boolean {
+  return FILTERS.every(({ key }) => (a[key] ?? '') === (b[key] ?? ''));
 }

@@ -6,7 +6,7 @@
  * run one at a time, so an API action never interleaves with an evaluation.
  */
 import { randomUUID } from 'node:crypto';
-import type { ActionOutcome, ActionView, AlertView, IncidentSummary, PushMessage, SilenceView } from '../api/types';
+import type { ActionOutcome, ActionView, AlertView, DeliveryView, IncidentSummary, PushMessage, SilenceView } from '../api/types';
 import { AlertingQueries } from '../store/alerting-queries';
 import { encodeAlerting, type AlertingRecord, type StoredSilence } from '../store/alerting-apply';
 import type { Store } from '../store/store';
@@ -403,6 +403,15 @@ export class AlertService {
 
   actionOutcome(id: string, outcome: ActionOutcome): Promise<ActionView> {
     return this.step((now, fx) => this.actions.outcome(id, outcome, now, fx));
+  }
+
+  /**
+   * Sends a delivery that another part of the agent journaled as pending (a
+   * scheduled report) through the same outbox: the same retries, recorded
+   * outcome, and resending after a restart.
+   */
+  deliver(delivery: DeliveryView, payload: string): void {
+    if (!this.stopped) this.outbox.send(delivery, payload);
   }
 
   /** Stops the timers and waits for the step under way, so the store can close after it. */

@@ -29,7 +29,7 @@ export interface DeliveryResult {
 }
 
 /** Slack reads `text` as mrkdwn: `<!channel>` or `<url|label>` from a log line must stay text. */
-function slackEscape(text: string): string {
+export function slackEscape(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 

@@ -7,10 +7,9 @@
 import { Refused } from '../alerts/action-desk';
 import { renderPostmortem } from '../alerts/postmortem';
 import type { AlertService } from '../alerts/service';
-import { buildTimeline } from '../alerts/timeline';
+import { incidentDetail } from '../alerts/incident-detail';
 import { AlertingQueries } from '../store/alerting-queries';
 import { errorTrend, groupDetail } from '../store/error-patterns';
-import { incidentContext } from '../store/incident-context';
 import type { Queries } from '../store/queries';
 import type { Statements } from '../store/statements';
 import type { ApiServer, Query } from './server';
@@ -28,8 +27,6 @@ type Answer<P extends keyof Endpoints> = Endpoints[P]['response'];
 type Done<P extends keyof Actions> = Promise<Actions[P]['response']>;
 
 const DAY = 24 * 3600_000;
-/** An incident's window starts this long before it opened: what led up to it. */
-const LEAD_IN_MS = 10 * 60_000;
 
 function object(body: unknown): Record<string, unknown> {
   if (!body || typeof body !== 'object' || Array.isArray(body)) throw new HttpError(400, 'bad_body', 'the body must be a JSON object');
@@ -84,20 +81,9 @@ export function registerAlertRoutes(server: ApiServer, { alerts, queries, st, no
   const stored = new AlertingQueries(st);
 
   const detail = (id: number): IncidentDetail => {
-    const incident = stored.incident(id);
-    if (!incident) throw new HttpError(404, 'not_found', `no incident #${id}`);
-    const from = incident.openedAt - LEAD_IN_MS;
-    const to = incident.resolvedAt ?? now();
-    const ctx = incidentContext(st, from, to);
-    const peak = (m: 'cpu' | 'memory') => ctx.peaks.find((p) => p.metric === m)?.value ?? null;
-    return {
-      incident,
-      timeline: buildTimeline(stored.events(id), ctx.failedRuns, ctx.groups, ctx.peaks),
-      impact: ctx.impact,
-      errorGroups: ctx.groups.map(({ fingerprint, category, message, count, status }) => ({ fingerprint, category, message, count, status })),
-      resources: { cpuPeak: peak('cpu'), memoryPeakPercent: peak('memory'), load1Peak: ctx.load1Peak },
-      actions: stored.actions({ incidentId: id }),
-    };
+    const found = incidentDetail(st, stored, id, now());
+    if (!found) throw new HttpError(404, 'not_found', `no incident #${id}`);
+    return found;
   };
 
   server.get('/silences', (q): Answer<'/silences'> => {

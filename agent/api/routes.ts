@@ -1,5 +1,4 @@
 /** The API's endpoints: query parameters checked, then answered from the store's queries. */
-import { renderMarkdownReport } from '../report/markdown';
 import type { Queries } from '../store/queries';
 import { ERROR_CATEGORIES, SEVERITIES } from '../ingest/events';
 import type { ApiServer, Query } from './server';
@@ -84,10 +83,4 @@ export function registerRoutes(server: ApiServer, { queries, health, alerts, liv
   );
   server.get('/alerts', (): Answer<'/alerts'> => alerts());
   server.get('/ingest', (): Answer<'/ingest'> => queries.ingest());
-  server.get('/report', (q): Answer<'/report'> => {
-    const r = range(q, now());
-    return {
-      markdown: renderMarkdownReport({ summary: queries.summary(r), topErrors: queries.topErrors({ ...r, limit: 10 }), generatedAt: now() }),
-    };
-  });
 }

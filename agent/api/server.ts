@@ -27,6 +27,8 @@ export type Handler = (query: Query, params: Record<string, string>) => unknown;
 export type ActionHandler = (body: unknown, params: Record<string, string>) => Promise<unknown>;
 /** Takes the request as it comes (after the Host, Origin and token checks) and answers it itself. */
 export type RawHandler = (req: IncomingMessage, res: ServerResponse) => void;
+/** A GET answered with its own content type, at a path outside the API prefix (`/metrics`). */
+export type RawGetHandler = () => Promise<{ contentType: string; body: string }>;
 
 interface Route {
   method: 'GET' | 'POST';
@@ -54,6 +56,7 @@ const MAX_CLIENT_BUFFER = 4 * 1024 * 1024;
 export class ApiServer {
   private readonly routes: Route[] = [];
   private readonly rawRoutes = new Map<string, RawHandler>();
+  private readonly rawGets = new Map<string, RawGetHandler>();
   private readonly clients = new Set<ServerResponse>();
   private server: Server | null = null;
   private ping: NodeJS.Timeout | null = null;
@@ -67,6 +70,11 @@ export class ApiServer {
   /** Registers `GET /api/v1<path>`; `:name` segments become params. */
   get(path: string, handler: Handler): void {
     this.route('GET', path, (query, params) => handler(query, params));
+  }
+
+  /** Registers `GET <path>` (no API prefix), under the same Host, Origin and token checks. */
+  getRaw(path: string, handler: RawGetHandler): void {
+    this.rawGets.set(path, handler);
   }
 
   /** Registers `POST /api/v1<path>` taking a JSON body. */
@@ -169,6 +177,20 @@ export class ApiServer {
       return this.fail(res, new HttpError(400, 'bad_url', 'the request URL could not be parsed'));
     }
     if (url.pathname === `${API_PREFIX}/stream`) return this.stream(req, res);
+    const rawGet = this.rawGets.get(url.pathname);
+    if (rawGet && req.method === 'GET') {
+      void rawGet().then(
+        (answer) => {
+          res.writeHead(200, { 'Content-Type': answer.contentType });
+          res.end(answer.body);
+        },
+        (err: Error) => {
+          this.opts.log(`GET ${url.pathname} failed: ${err.stack ?? err}`);
+          this.fail(res, new HttpError(500, 'internal', 'the agent could not answer; see its log'));
+        },
+      );
+      return;
+    }
     const raw = this.rawRoutes.get(url.pathname);
     if (raw) {
       if (req.method !== 'POST') return this.fail(res, new HttpError(405, 'method_not_allowed', `use POST for ${url.pathname}`));

@@ -4,8 +4,10 @@
  */
 import type { ErrorCategory, Phase, PhaseStatus, RunOutcome, Severity } from '../ingest/events';
 import type { AlertActions, AlertEndpoints, AlertPushMessage } from './alert-types';
+import type { ReportEndpoints } from './report-types';
 
 export type * from './alert-types';
+export type * from './report-types';
 
 export const API_VERSION = 1;
 export const API_PREFIX = '/api/v1';
@@ -21,7 +23,8 @@ export interface DiscoveryFile {
   startedAt: number;
 }
 
-export type RunStatus = RunOutcome | 'running';
+/** `abandoned`: no run.ended within the abandonment timeout (default 30 min), or a run.abandoned event. */
+export type RunStatus = RunOutcome | 'running' | 'abandoned';
 
 export interface RunSummary {
   runId: string;
@@ -139,6 +142,13 @@ export interface Sample {
   netTxBytes: number;
   netRxErrors: number;
   netTxErrors: number;
+  /** Packets dropped per second (Linux), when the sampler reads them. */
+  netRxDropped?: number;
+  netTxDropped?: number;
+  /** Established TCP connections, when the sampler reads them. */
+  tcpConnections?: number;
+  /** Average time per disk operation over the interval, ms; null when there was no I/O. */
+  diskIoLatencyMs?: number | null;
 }
 
 export interface MountUsage {
@@ -169,6 +179,8 @@ export interface Summary {
   failures: number;
   partials: number;
   running: number;
+  /** Runs started in the range that were abandoned (absent from older agents). */
+  abandoned?: number;
   /** successes / (successes + failures + partials), null when none ended. */
   successRate: number | null;
   phases: PhaseStats['phases'];
@@ -265,10 +277,12 @@ export interface Health {
   dbPath: string;
   logDirs: string[];
   schemaVersion: number;
+  /** How far back queries reach (the longest rollup tier's retention), ms; absent from older agents. */
+  historyMs?: number;
 }
 
 /** GET endpoints and what they answer. Query parameters are numbers in epoch ms. */
-export interface Endpoints extends AlertEndpoints {
+export interface Endpoints extends AlertEndpoints, ReportEndpoints {
   '/health': { query: Record<string, never>; response: Health };
   '/summary': { query: { from?: number; to?: number }; response: Summary };
   '/runs': { query: { limit?: number; before?: number; status?: RunStatus }; response: RunSummary[] };
@@ -285,7 +299,6 @@ export interface Endpoints extends AlertEndpoints {
   '/errors/top': { query: { from?: number; to?: number; limit?: number }; response: TopError[] };
   '/samples': { query: { from?: number; to?: number; maxPoints?: number }; response: Sample[] };
   '/ingest': { query: Record<string, never>; response: IngestStatus };
-  '/report': { query: { from?: number; to?: number }; response: { markdown: string } };
   '/otlp': { query: Record<string, never>; response: OtlpStatus };
   '/otlp/metrics': { query: { from?: number; to?: number; name?: string; limit?: number }; response: OtlpMetricPoint[] };
   '/processing': { query: Record<string, never>; response: ProcessingStatus };
@@ -361,7 +374,7 @@ export interface MetricFilters {
  */
 export type MetricAgg = 'increase' | 'rate' | 'avg' | 'min' | 'max' | 'last' | 'sum' | 'count' | 'p50' | 'p90' | 'p95' | 'p99';
 
-export type StorageTier = 'raw' | '1m' | '1h' | 'facts';
+export type StorageTier = 'raw' | '1m' | '1h' | '1d' | 'facts';
 
 export interface MetricSeries {
   labels: Partial<Record<MetricLabel, string>>;
@@ -377,6 +390,8 @@ export interface MetricQueryResult {
   agg: MetricAgg;
   tier: StorageTier;
   series: MetricSeries[];
+  /** Filters this metric cannot take (a user filter on machine figures, say), so the answer is unfiltered by them. */
+  ignoredFilters?: string[];
 }
 
 /** One figure over a whole range: `/stat?q=name[:agg],…` answers each `name:agg`. */
@@ -386,6 +401,8 @@ export interface MetricStat {
   value: number | null;
   /** Values per label value when `by` was given. */
   by?: { labels: Partial<Record<MetricLabel, string>>; value: number | null }[];
+  /** Filters this metric cannot take, so the value is unfiltered by them. */
+  ignoredFilters?: string[];
 }
 
 export interface HistogramBucket {

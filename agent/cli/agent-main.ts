@@ -27,6 +27,7 @@ const program = new Command('genmon-agent')
   .option('--webhook <url>', 'POST alert notifications here, Slack-compatible JSON (env GENMON_WEBHOOK_URL)')
   .option('--webhook-backoff <ms>', 'first webhook retry delay, doubled per attempt; a failed round is retried after 60 times it (default 1000)', int)
   .option('--alert-log <file>', 'append alert notifications to this file as JSON lines, "" for none (env GENMON_ALERT_LOG; default <data-dir>/alerts.log)')
+  .option('--prices <file>', 'price table (JSON) for model tokens, compute, storage and API calls (env GENMON_PRICES; default <data-dir>/prices.json if present)')
   .option('--no-sampler', 'do not sample the machine (log ingestion only)')
   .option('--demo', 'also run the demo generator, writing realistic runs into the first log directory')
   .option('--demo-rate <runs-per-minute>', 'how many demo runs start per minute (default 12)', Number)
@@ -42,7 +43,7 @@ exits with code ${EXIT_PORT_IN_USE}.`,
 
 const o = program.opts<{
   dataDir?: string; db?: string; logDir?: string[]; interval?: number; port?: number; config?: string; sampler: boolean; demo?: boolean; demoRate?: number;
-  rules?: string; webhook?: string; webhookBackoff?: number; alertLog?: string;
+  rules?: string; webhook?: string; webhookBackoff?: number; alertLog?: string; prices?: string;
 }>();
 
 const flags: ConfigInput = {
@@ -59,6 +60,7 @@ const flags: ConfigInput = {
   webhookUrl: o.webhook,
   webhookBackoffMs: o.webhookBackoff,
   alertLog: o.alertLog,
+  pricesFile: o.prices,
 };
 
 const log = (message: string) => process.stderr.write(`${new Date().toISOString()} ${message}\n`);

@@ -4,12 +4,10 @@ import { VERSION } from '../agent';
 import type { IngestStatus } from '../api/types';
 import { DEFAULTS, resolveConfig } from '../config';
 import { startDemoGenerator } from '../demo';
-import { renderMarkdownReport } from '../report/markdown';
-import { Queries } from '../store/queries';
-import { Store } from '../store/store';
 import { apiGet, readDiscovery } from './client';
 import { registerEmit } from './emit-command';
 import { registerOtelEnv } from './otel-env-command';
+import { registerReport } from './report-command';
 
 function num(value: string): number {
   const n = Number(value);
@@ -18,32 +16,6 @@ function num(value: string): number {
 }
 
 const program = new Command('genmon').description('Genmon command line: reports, event emitter and demo generator.').version(VERSION);
-
-program
-  .command('report')
-  .description('print a Markdown report of the last 24 hours (or --hours) to stdout, from the running agent or, if none runs, from the database file')
-  .option('--hours <n>', 'length of the range ending now', num, 24)
-  .option('--data-dir <dir>', 'data directory of the agent (default: the per-user data directory)')
-  .option('--db <path>', 'database file to read when no agent is running')
-  .action(async (o: { hours: number; dataDir?: string; db?: string }) => {
-    const config = resolveConfig({ dataDir: o.dataDir, dbPath: o.db });
-    const to = Date.now();
-    const from = to - o.hours * 3600_000;
-    const agent = readDiscovery(config.dataDir);
-    if (agent) {
-      try {
-        const { markdown } = await apiGet<{ markdown: string }>(agent, `/report?from=${from}&to=${to}`);
-        process.stdout.write(markdown);
-        return;
-      } catch (err) {
-        process.stderr.write(`agent at ${agent.url} did not answer (${(err as Error).message}); reading the database file\n`);
-      }
-    }
-    const store = await Store.open({ dbPath: config.dbPath, readOnly: true, log: (m) => process.stderr.write(`${m}\n`) });
-    const queries = new Queries(store.st);
-    process.stdout.write(renderMarkdownReport({ summary: queries.summary({ from, to }), topErrors: queries.topErrors({ from, to, limit: 10 }), generatedAt: to }));
-    store.db.close();
-  });
 
 program
   .command('status')
@@ -75,6 +47,7 @@ program
     await startDemoGenerator({ dir: o.dir, ratePerMinute: o.rate, signal: controller.signal });
   });
 
+registerReport(program);
 registerEmit(program);
 registerOtelEnv(program);
 

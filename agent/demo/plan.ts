@@ -9,6 +9,14 @@ import { PHASES, type Phase, type PhaseStatus, type RunOutcome } from '../ingest
 import { FAILURES, FEEDBACK, MODELS, MODIFICATIONS, PHASE_MS, PROJECTS, QUERIES, ROUTES, SLOW_PHASE_MS, TOKENS, USERS, WARNINGS, type ErrorSample } from './catalog';
 import type { Rng } from './prng';
 
+/** Services the generator depends on, with their typical round-trip time in ms. */
+const PROBES: readonly (readonly [string, number])[] = [
+  ['api.openai.com:443', 38],
+  ['api.anthropic.com:443', 42],
+  ['registry.npmjs.org:443', 25],
+  ['deploy.internal:443', 4],
+];
+
 export type DemoOutcome = RunOutcome | 'abandoned';
 
 export type Step = { at: number } & (
@@ -21,7 +29,9 @@ export type Step = { at: number } & (
   | { call: 'quality'; input: QualityInput }
   | { call: 'feedback'; score: number; comment: string }
   | { call: 'modification'; input: ModificationInput }
-  | { call: 'end'; status: RunOutcome; durationMs: number }
+  | { call: 'end'; status: RunOutcome; durationMs: number; artifactBytes?: number }
+  | { call: 'abandon'; reason: string }
+  | { call: 'probe'; target: string; latencyMs: number }
 );
 
 export interface RunPlan {
@@ -53,7 +63,11 @@ export function playStep(run: RunHandle, step: Step): void {
     case 'modification':
       return run.modification(step.input);
     case 'end':
-      return run.end(step.status, step.durationMs);
+      return run.end(step.status, step.durationMs, step.artifactBytes);
+    case 'abandon':
+      return run.abandon(step.reason);
+    case 'probe':
+      return run.emit({ type: 'network.probe', target: step.target, latency_ms: step.latencyMs });
   }
 }
 
@@ -135,7 +149,10 @@ export function planRun(rng: Rng, start: RunPlan['start']): RunPlan {
       activity(rng, steps, phase, t, duration, model);
       if (outcome === 'abandoned' && stopIn === phase) {
         const stopAt = t + duration / 2;
-        return { start, steps: steps.filter((s) => s.at < stopAt).sort((a, b) => a.at - b.at), outcome, stoppedIn: stopIn };
+        const kept = steps.filter((s) => s.at < stopAt).sort((a, b) => a.at - b.at);
+        // Some users say so (the tab closed, a cancel); the rest just stop, and the agent's timeout decides.
+        if (rng.chance(0.4)) kept.push({ at: Math.round(stopAt), call: 'abandon', reason: rng.pick(['cancelled by the user', 'browser tab closed']) });
+        return { start, steps: kept, outcome, stoppedIn: stopIn };
       }
       if (phase === 'validation') {
         steps.push({ at: t + duration - 30, call: 'quality', input: quality(rng, partial === 'warnings' || failsHere) });
@@ -160,7 +177,8 @@ export function planRun(rng: Rng, start: RunPlan['start']): RunPlan {
 function finish(rng: Rng, start: RunPlan['start'], steps: Step[], t: number, status: RunOutcome, stoppedIn: Phase | null): RunPlan {
   steps.sort((a, b) => a.at - b.at);
   const end = t + rng.int(5, 30);
-  steps.push({ at: end, call: 'end', status, durationMs: end });
+  const artifactBytes = status === 'failed' ? undefined : rng.int(200_000, 40_000_000);
+  steps.push({ at: end, call: 'end', status, durationMs: end, artifactBytes });
   const p = status === 'success' ? 0.4 : 0.2;
   let after = end;
   if (rng.chance(p)) {
@@ -225,6 +243,10 @@ function activity(rng: Rng, steps: Step[], phase: Phase, start: number, duration
         queueLength: busy ? rng.int(8, 40) : rng.int(0, 5),
       },
     });
+  }
+  if (rng.chance(0.5)) {
+    const [target, base] = rng.pick(PROBES);
+    steps.push({ at: Math.round(start + rng.float() * duration), call: 'probe', target, latencyMs: Math.round(rng.around(base * 0.7, base * (rng.chance(0.05) ? 6 : 1.6)) * 10) / 10 });
   }
   for (let i = rng.int(1, 3); i > 0; i--) {
     const [method, route] = rng.pick(ROUTES[phase]);

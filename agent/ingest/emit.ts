@@ -141,8 +141,10 @@ export interface RunHandle {
   /** `score` 1..5. */
   feedback(score: number, comment?: string): void;
   modification(input: ModificationInput): void;
-  /** Without `durationMs`, the time since `startRun`. */
-  end(status: RunOutcome, durationMs?: number): void;
+  /** Without `durationMs`, the time since `startRun`. `artifactBytes`: the size of what the run stored. */
+  end(status: RunOutcome, durationMs?: number, artifactBytes?: number): void;
+  /** The user gave up on the run (`run.abandoned`). */
+  abandon(reason?: string): void;
   /** Any event of this run; `run_id` and `ts` are filled in. */
   emit(event: { type: string; ts?: string | number; [field: string]: unknown }): void;
 }
@@ -372,8 +374,12 @@ class Run implements RunHandle {
     this.send('modification', this.clock(), { files_changed: m.filesChanged, lines_changed: m.linesChanged, description: m.description });
   }
 
-  end(status: RunOutcome, durationMs?: number): void {
+  end(status: RunOutcome, durationMs?: number, artifactBytes?: number): void {
     const now = this.clock();
-    this.send('run.ended', now, { status, duration_ms: durationMs ?? now - this.startedAt });
+    this.send('run.ended', now, { status, duration_ms: durationMs ?? now - this.startedAt, artifact_bytes: artifactBytes });
+  }
+
+  abandon(reason?: string): void {
+    this.send('run.abandoned', this.clock(), { reason });
   }
 }

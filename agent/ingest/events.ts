@@ -133,6 +133,21 @@ export interface RunEnded extends EventBase {
   type: 'run.ended';
   status: RunOutcome;
   duration_ms: number;
+  /** Bytes of the generated app kept in storage. */
+  artifact_bytes?: number;
+}
+
+/** The user gave up on the run; later events of the run still count, but its outcome is abandoned. */
+export interface RunAbandoned extends EventBase {
+  type: 'run.abandoned';
+  reason?: string;
+}
+
+/** A round-trip time the generator measured to a service it depends on. */
+export interface NetworkProbe extends EventBase {
+  type: 'network.probe';
+  target?: string;
+  latency_ms: number;
 }
 
 export type KnownEvent =
@@ -146,7 +161,9 @@ export type KnownEvent =
   | QualityScores
   | UserFeedback
   | UserModification
-  | RunEnded;
+  | RunEnded
+  | RunAbandoned
+  | NetworkProbe;
 
 export type KnownEventType = KnownEvent['type'];
 
@@ -162,4 +179,6 @@ export const KNOWN_EVENT_TYPES: readonly KnownEventType[] = [
   'feedback',
   'modification',
   'run.ended',
+  'run.abandoned',
+  'network.probe',
 ];

@@ -42,7 +42,7 @@ export function applyAlerting(st: Statements, body: Buffer): void {
   for (const op of record.ops) applyOp(st, op);
 }
 
-function applyOp(st: Statements, op: AlertingOp): void {
+export function applyOp(st: Statements, op: AlertingOp): void {
   switch (op.op) {
     case 'silence.put': {
       const s = op.silence;

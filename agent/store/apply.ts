@@ -8,11 +8,17 @@ import type { BadLineReason, MountUsage, PushMessage, Sample } from '../api/type
 import type { EventBase, KnownEvent } from '../ingest/events';
 import { fingerprint, normalizeMessage } from '../derive/fingerprint';
 import { applyAlerting } from './alerting-apply';
+import { applyReportRun } from './report-apply';
 import { parseLine } from '../ingest/parse';
 import type { JournalRecord, SourceRef } from './journal';
 import { RUN_COLUMNS, RUN_FROM, runFromRow, sampleToParams, SAMPLE_COLUMNS } from './rows';
 import { BulkInsert } from './bulk';
 import { packLinesSync } from './pack';
+import { MachineMetrics } from '../metrics/machine';
+import { MetricDeriver } from '../metrics/observe';
+import { parseSettings, type StoreSettings } from '../metrics/settings';
+import { RollupWriter } from '../metrics/rollup';
+import { retireRows, sealRows } from './seal-rows';
 import { IngestProcessing } from './processing';
 import type { Statements } from './statements';
 
@@ -60,9 +66,17 @@ class RunCache {
     this.entries.clear();
   }
 
-  add(runId: string): void {
+  /** `fresh`: a run new to the database, so it has no phases yet and they need no lookup. */
+  add(runId: string, fresh = false): void {
     if (this.entries.size >= this.capacity) this.entries.clear();
-    if (!this.entries.has(runId)) this.entries.set(runId, null);
+    if (fresh) this.entries.set(runId, new Map());
+    else if (!this.entries.has(runId)) this.entries.set(runId, null);
+  }
+
+  /** Known without a database lookup miss being cached. */
+  has(runId: string): boolean {
+    if (this.entries.has(runId)) return true;
+    return this.st.one('SELECT 1 AS x FROM runs WHERE run_id = ?', [runId]) !== undefined;
   }
 
   known(runId: string): boolean {
@@ -88,8 +102,6 @@ export class Applier {
   /** Rows that nothing reads back while a record is applied: inserted together at its end. */
   private readonly bulk = {
     inferences: new BulkInsert('inferences', ['run_id', 'ts', 'model', 'phase', 'latency_ms', 'queue_ms', 'batch_size', 'input_tokens', 'output_tokens', 'queue_length', 'cost_usd']),
-    apiRequests: new BulkInsert('api_requests', ['run_id', 'ts', 'route', 'method', 'status_code', 'duration_ms', 'in_flight']),
-    dbQueries: new BulkInsert('db_queries', ['run_id', 'ts', 'operation', 'duration_ms', 'pool_in_use', 'pool_size', 'deadlock', 'replication_lag_ms']),
     quality: new BulkInsert('quality', ['run_id', 'ts', 'lint', 'coverage', 'security', 'performance', 'requirements', 'blueprint_accuracy', 'correctness', 'documentation']),
     feedback: new BulkInsert('feedback', ['run_id', 'ts', 'score', 'comment']),
     modifications: new BulkInsert('modifications', ['run_id', 'ts', 'files_changed', 'lines_changed', 'description']),
@@ -113,15 +125,35 @@ export class Applier {
   private oneByOne = false;
 
   readonly processing: IngestProcessing;
+  /** API requests and database queries become rollups only; inferences are also kept raw for the run detail. */
+  private readonly rollup = new RollupWriter();
+  private readonly metrics: MetricDeriver;
+  private machine: MachineMetrics;
+  private settings: StoreSettings;
 
   constructor(private readonly st: Statements) {
     this.runs = new RunCache(st);
     this.processing = new IngestProcessing(st);
+    this.settings = this.loadSettings();
+    this.rollup.retention = this.settings.retention;
+    this.metrics = new MetricDeriver(st, this.rollup, () => this.settings.prices);
+    this.machine = this.loadMachine();
+  }
+
+  private loadSettings(): StoreSettings {
+    const text = this.st.one<{ value: string }>("SELECT value FROM meta WHERE key = 'settings'")?.value;
+    return parseSettings(text ? JSON.parse(text) : null);
+  }
+
+  private loadMachine(): MachineMetrics {
+    const last = this.st.one<{ ts: number | null }>('SELECT MAX(ts) AS ts FROM samples')?.ts;
+    return new MachineMetrics(this.rollup, last === null || last === undefined ? null : Number(last));
   }
 
   private flushDerived(): void {
     this.phaseRows.flush(this.st);
     for (const bulk of Object.values(this.bulk)) bulk.flush(this.st);
+    this.metrics.flush();
     if (this.currentPhase.size > 0) {
       this.st.run(
         `UPDATE runs SET current_phase = j.value ->> 1 FROM json_each(?) AS j WHERE runs.run_id = j.value ->> 0`,
@@ -137,6 +169,10 @@ export class Applier {
     for (const bulk of Object.values(this.bulk)) bulk.clear();
     this.phaseRows.clear();
     this.currentPhase.clear();
+    this.metrics.clear();
+    this.machine = this.loadMachine();
+    this.settings = this.loadSettings();
+    this.rollup.retention = this.settings.retention;
   }
 
   /**
@@ -172,6 +208,7 @@ export class Applier {
   /** `packed` is the body already compressed for the archive, when the caller has it. */
   apply(record: JournalRecord, packed?: Buffer): ApplyResult {
     const h = record.header;
+    this.rollup.at = h.at;
     switch (h.kind) {
       case 'lines':
         return this.applyLines(h.src, h.start, h.end, h.size, h.at, record.body, packed ?? packLinesSync(record.body));
@@ -206,6 +243,37 @@ export class Applier {
       case 'processing':
         this.processing.load(record.body.toString('utf8'));
         return { push: [], lines: 0, bad: 0 };
+      case 'report':
+        applyReportRun(this.st, record.body);
+        return { push: [], lines: 0, bad: 0 };
+      case 'seal':
+        sealRows(this.st, h.tier, h.from, h.to);
+        // Sealed runs are gone from the tables the caches stand for.
+        this.forgetCaches();
+        return { push: [], lines: 0, bad: 0 };
+      case 'drop':
+        return { push: [], lines: 0, bad: 0 };
+      case 'retire':
+        retireRows(this.st, h.at, this.settings.retention);
+        this.forgetCaches();
+        return { push: [], lines: 0, bad: 0 };
+      case 'tick': {
+        const abandoned = this.metrics.tick(h.at, h);
+        this.metrics.flush();
+        const push: PushMessage[] = [];
+        for (const runId of abandoned.slice(0, MAX_PUSHED_PER_RECORD)) {
+          const row = this.st.one(`SELECT ${RUN_COLUMNS} FROM ${RUN_FROM} WHERE r.run_id = ?`, [runId]);
+          if (row) push.push({ type: 'run', run: runFromRow(row) });
+        }
+        return { push, lines: 0, bad: 0 };
+      }
+      case 'settings': {
+        const text = record.body.toString('utf8');
+        this.settings = parseSettings(JSON.parse(text));
+        this.rollup.retention = this.settings.retention;
+        this.st.run("INSERT OR REPLACE INTO meta (key, value) VALUES ('settings', ?)", [text]);
+        return { push: [], lines: 0, bad: 0 };
+      }
     }
   }
 
@@ -294,7 +362,8 @@ export class Applier {
   private derive(e: KnownEvent, ts: number, sourceId: number, lineNo: number, touched: Set<string>, push: PushMessage[]): void {
     const runId = e.run_id;
     switch (e.type) {
-      case 'run.started':
+      case 'run.started': {
+        const known = this.runs.has(runId);
         this.st.run(
           `INSERT INTO runs (run_id, started_at, app, project_type, template, features, user_id, session_id, regenerates, source_id, line)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -306,14 +375,17 @@ export class Applier {
             opt(e.session_id), opt(e.regenerates), sourceId, lineNo],
         );
         this.processing.runAttributes(e, ts, sourceId, lineNo);
-        this.runs.add(runId);
+        this.metrics.runStarted(e, ts, known);
+        this.runs.add(runId, !known);
         touched.add(runId);
         return;
+      }
       case 'phase.started': {
         const phases = this.runs.phases(runId, () => this.loadPhases(runId));
         const attempt = e.attempt ?? (phases.get(e.phase)?.attempt ?? 0) + 1;
         this.phaseRows.add([runId, e.phase, attempt, 'running', ts, null, null]);
         if (attempt >= (phases.get(e.phase)?.attempt ?? 0)) phases.set(e.phase, { attempt, startedAt: ts, open: true });
+        this.metrics.phaseStarted(runId, e.phase, attempt, ts);
         this.currentPhase.set(runId, e.phase);
         if (push.length < MAX_PUSHED_PER_RECORD) {
           push.push({ type: 'phase', runId, phase: { phase: e.phase, attempt, status: 'running', startedAt: ts, endedAt: null, durationMs: null } });
@@ -326,6 +398,7 @@ export class Applier {
         const attempt = e.attempt ?? (latest?.open ? latest.attempt : (latest?.attempt ?? 0) + 1);
         const startedAt = latest && latest.attempt === attempt && latest.startedAt !== null ? latest.startedAt : ts - e.duration_ms;
         this.phaseRows.add([runId, e.phase, attempt, e.status, ts - e.duration_ms, ts, e.duration_ms]);
+        this.metrics.phaseEnded(e, ts, attempt);
         if (attempt >= (latest?.attempt ?? 0)) phases.set(e.phase, { attempt, startedAt, open: false });
         this.currentPhase.set(runId, e.phase);
         if (push.length < MAX_PUSHED_PER_RECORD) {
@@ -333,15 +406,24 @@ export class Applier {
         }
         return;
       }
-      case 'model.inference':
+      case 'model.inference': {
+        this.metrics.inference(e, ts);
         this.bulk.inferences.add([runId, ts, e.model, opt(e.phase), e.latency_ms, opt(e.queue_ms), opt(e.batch_size), opt(e.input_tokens),
           opt(e.output_tokens), opt(e.queue_length), opt(e.cost_usd)]);
         return;
+      }
       case 'api.request':
-        this.bulk.apiRequests.add([runId, ts, e.route, opt(e.method), opt(e.status_code), e.duration_ms, opt(e.in_flight)]);
+        this.metrics.apiRequest(e, ts);
         return;
       case 'db.query':
-        this.bulk.dbQueries.add([runId, ts, e.operation, e.duration_ms, opt(e.pool_in_use), opt(e.pool_size), e.deadlock ? 1 : 0, opt(e.replication_lag_ms)]);
+        this.metrics.dbQuery(e, ts);
+        return;
+      case 'network.probe':
+        this.metrics.networkProbe(e, ts);
+        return;
+      case 'run.abandoned':
+        this.metrics.abandon(runId, ts);
+        touched.add(runId);
         return;
       case 'error': {
         const fp = fingerprint(e);
@@ -350,6 +432,7 @@ export class Applier {
           [runId, ts, e.category, e.severity, e.message, opt(e.stack), e.context === undefined ? null : JSON.stringify(e.context), opt(e.phase), fp],
         );
         this.groupError(fp, e.category, e.severity, e.message, ts);
+        this.metrics.error(e, ts);
         this.st.run('UPDATE runs SET error_count = error_count + 1 WHERE run_id = ?', [runId]);
         if (push.length < MAX_PUSHED_PER_RECORD) {
           const id = Number(this.st.one<{ id: number }>('SELECT last_insert_rowid() AS id')?.id);
@@ -365,17 +448,21 @@ export class Applier {
         return;
       }
       case 'quality':
+        this.metrics.quality(e, ts);
         this.bulk.quality.add([runId, ts, opt(e.lint), opt(e.coverage), opt(e.security), opt(e.performance), opt(e.requirements),
           opt(e.blueprint_accuracy), opt(e.correctness), opt(e.documentation)]);
         return;
       case 'feedback':
         this.bulk.feedback.add([runId, ts, e.score, opt(e.comment)]);
+        this.metrics.feedback(runId, e.score, ts);
         return;
       case 'modification':
+        this.metrics.modification(runId, ts);
         this.bulk.modifications.add([runId, ts, opt(e.files_changed), opt(e.lines_changed), opt(e.description)]);
         return;
       case 'run.ended':
         this.st.run('UPDATE runs SET status = ?, ended_at = ?, duration_ms = ? WHERE run_id = ?', [e.status, ts, e.duration_ms, runId]);
+        this.metrics.runEnded(e, ts);
         touched.add(runId);
         return;
     }
@@ -432,8 +519,10 @@ export class Applier {
 
   private applySamples(samples: Sample[]): ApplyResult {
     for (const s of samples) {
+      this.machine.sample(s);
       this.st.run(`INSERT OR REPLACE INTO samples (${SAMPLE_COLUMNS}) VALUES (${SAMPLE_COLUMNS.split(',').map(() => '?').join(', ')})`, sampleToParams(s));
     }
+    this.rollup.flush(this.st);
     // Samples are pushed by the agent when taken, not when journaled in batches.
     return { push: [], lines: 0, bad: 0 };
   }
@@ -442,6 +531,8 @@ export class Applier {
     for (const m of mounts) {
       this.st.run('INSERT OR REPLACE INTO mounts (ts, mount, fs, size, used) VALUES (?, ?, ?, ?, ?)', [m.ts, m.mount, m.fs, m.size, m.used]);
     }
+    this.machine.mounts(mounts);
+    this.rollup.flush(this.st);
     return { push: [], lines: 0, bad: 0 };
   }
 }

@@ -33,7 +33,22 @@ export type RecordHeader =
   | { kind: 'samples'; at: number }
   | { kind: 'mounts'; at: number }
   /** Processing rules and enrichment values in force for the records after it (body: JSON). */
-  | { kind: 'processing'; at: number };
+  | { kind: 'processing'; at: number }
+  /** A scheduled report written, with its webhook delivery if any (body: JSON, see report-apply.ts). */
+  | { kind: 'report'; at: number }
+  /** What only time decides (abandoned runs, closed sessions), as of `at`. */
+  | { kind: 'tick'; at: number; abandonAfterMs: number; sessionTimeoutMs: number }
+  /** Prices and retention in force from here on; the body is their JSON (agent/metrics/settings.ts). */
+  | { kind: 'settings'; at: number }
+  /** Rows of a period moved into the partition file `part` (written beforehand as `<part>.next-<seq>`). */
+  | { kind: 'seal'; at: number; part: string; tier: PartTier; from: number; to: number }
+  /** Partition files past their retention, deleted whole. */
+  | { kind: 'drop'; at: number; parts: string[] }
+  /** Raw rows and hot rollups past their retention, as of `at`, deleted by time range. */
+  | { kind: 'retire'; at: number };
+
+/** What a partition file holds: rollups of one tier, or per-run facts. */
+export type PartTier = '1m' | '1h' | 'facts';
 
 export interface JournalRecord {
   seq: number;

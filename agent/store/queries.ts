@@ -10,6 +10,7 @@ import { ERROR_CATEGORIES, PHASES, SEVERITIES, type ErrorCategory, type Severity
 import { errorFromRow, phaseFromRow, RUN_COLUMNS, RUN_FROM, runFromRow, sampleFromRow, SAMPLE_COLUMNS } from './rows';
 import { readRunAttributes } from './processing';
 import type { Statements } from './statements';
+import type { History } from './history';
 
 export interface Range {
   from: number;
@@ -17,9 +18,34 @@ export interface Range {
 }
 
 export class Queries {
+  /** Set once partitions are open: ranges and runs beyond the hot database are answered from it. */
+  history: History | null = null;
+
   constructor(private readonly st: Statements) {}
 
+  /** Recent runs first, reaching into sealed partitions for as many as asked. */
   runs(opts: { limit: number; before?: number; status?: RunStatus }): RunSummary[] {
+    const out = this.hotRuns(opts);
+    if (!this.history || out.length >= opts.limit) return out;
+    for (const st of this.history.factDatabases()) {
+      out.push(...new Queries(st).hotRuns(opts));
+      if (out.length >= opts.limit) break;
+    }
+    return out.sort((a, b) => b.startedAt - a.startedAt).slice(0, opts.limit);
+  }
+
+  /** A run from the hot database, else from the newest partition holding it. */
+  run(runId: string): RunDetail | null {
+    const hot = this.hotRun(runId);
+    if (hot || !this.history) return hot;
+    for (const st of this.history.factDatabases()) {
+      const found = new Queries(st).hotRun(runId);
+      if (found) return found;
+    }
+    return null;
+  }
+
+  private hotRuns(opts: { limit: number; before?: number; status?: RunStatus }): RunSummary[] {
     const where: string[] = [];
     const params: (string | number)[] = [];
     if (opts.before !== undefined) {
@@ -35,7 +61,7 @@ export class Queries {
     return this.st.all(sql, params).map(runFromRow);
   }
 
-  run(runId: string): RunDetail | null {
+  private hotRun(runId: string): RunDetail | null {
     const row = this.st.one(`SELECT ${RUN_COLUMNS} FROM ${RUN_FROM} WHERE r.run_id = ?`, [runId]);
     if (!row) return null;
     const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
@@ -84,6 +110,7 @@ export class Queries {
   }
 
   phases(range: Range): PhaseStats {
+    if (this.history && range.from < this.history.runsFrom()) return this.history.phases(range);
     const rows = this.st.all<{ phase: string; status: string; duration_ms: number }>(
       'SELECT phase, status, duration_ms FROM phases WHERE ended_at >= ? AND ended_at <= ?',
       [range.from, range.to],
@@ -107,34 +134,43 @@ export class Queries {
   }
 
   summary(range: Range): Summary {
+    // Before the hot database's runs, counts come from rollups: attempts in the range, outcomes of runs ended in it.
+    const old = this.history !== null && range.from < this.history.runsFrom();
     const counts = new Map(
-      this.st
-        .all<{ status: string; n: number }>('SELECT status, COUNT(*) AS n FROM runs WHERE started_at >= ? AND started_at <= ? GROUP BY status', [range.from, range.to])
-        .map((r) => [r.status, Number(r.n)]),
+      old
+        ? Object.entries(this.history!.counts(range))
+        : this.st
+            .all<{ status: string; n: number }>('SELECT status, COUNT(*) AS n FROM runs WHERE started_at >= ? AND started_at <= ? GROUP BY status', [range.from, range.to])
+            .map((r) => [r.status, Number(r.n)]),
     );
     const successes = counts.get('success') ?? 0;
     const failures = counts.get('failed') ?? 0;
     const partials = counts.get('partial') ?? 0;
-    const running = counts.get('running') ?? 0;
-    const ended = successes + failures + partials;
-    const byCategory = Object.fromEntries(ERROR_CATEGORIES.map((c) => [c, 0])) as Record<ErrorCategory, number>;
-    const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
-    for (const row of this.st.all<{ category: string; severity: string; n: number }>(
-      'SELECT category, severity, COUNT(*) AS n FROM errors WHERE ts >= ? AND ts <= ? GROUP BY category, severity',
-      [range.from, range.to],
-    )) {
-      if (row.category in byCategory) byCategory[row.category as ErrorCategory] += Number(row.n);
-      if (row.severity in bySeverity) bySeverity[row.severity as Severity] += Number(row.n);
+    const abandoned = counts.get('abandoned') ?? 0;
+    const ended = successes + failures + partials + abandoned;
+    const running = old ? Math.max(0, (counts.get('attempts') ?? 0) - ended) : (counts.get('running') ?? 0);
+    let byCategory = Object.fromEntries(ERROR_CATEGORIES.map((c) => [c, 0])) as Record<ErrorCategory, number>;
+    let bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+    if (this.history && range.from < this.history.errorsFrom()) ({ byCategory, bySeverity } = this.history.errors(range));
+    else {
+      for (const row of this.st.all<{ category: string; severity: string; n: number }>(
+        'SELECT category, severity, COUNT(*) AS n FROM errors WHERE ts >= ? AND ts <= ? GROUP BY category, severity',
+        [range.from, range.to],
+      )) {
+        if (row.category in byCategory) byCategory[row.category as ErrorCategory] += Number(row.n);
+        if (row.severity in bySeverity) bySeverity[row.severity as Severity] += Number(row.n);
+      }
     }
     const phaseStats = this.phases(range);
     const last = this.st.one(`SELECT ${RUN_COLUMNS} FROM ${RUN_FROM} ORDER BY r.started_at DESC LIMIT 1`);
     return {
       ...range,
-      attempts: successes + failures + partials + running,
+      attempts: ended + running,
       successes,
       failures,
       partials,
       running,
+      abandoned,
       successRate: ended > 0 ? successes / ended : null,
       phases: phaseStats.phases,
       total: phaseStats.total,
@@ -238,6 +274,7 @@ export class Queries {
 
   /** Samples in a range; above `maxPoints`, averaged into equal time buckets (per-core figures dropped). */
   samples(opts: Range & { maxPoints: number }): Sample[] {
+    if (this.history && opts.from < this.history.samplesFrom()) return this.history.samples(opts, opts.maxPoints, this.latestSample());
     const n = Number(this.st.one<{ n: number }>('SELECT COUNT(*) AS n FROM samples WHERE ts >= ? AND ts <= ?', [opts.from, opts.to])?.n ?? 0);
     if (n <= opts.maxPoints) {
       return this.st.all(`SELECT ${SAMPLE_COLUMNS} FROM samples WHERE ts >= ? AND ts <= ? ORDER BY ts`, [opts.from, opts.to]).map(sampleFromRow);
@@ -268,6 +305,7 @@ export class Queries {
   }
 
   peaks(range: Range): ResourcePeaks {
+    if (this.history && range.from < this.history.samplesFrom()) return this.history.peaks(range);
     const row = this.st.one(
       `SELECT MAX(cpu) AS cpu, MAX(mem_used) AS mem_used, MAX(disk_read_bytes) AS disk_read_bytes, MAX(disk_write_bytes) AS disk_write_bytes,
               MAX(net_rx_bytes) AS net_rx_bytes, MAX(net_tx_bytes) AS net_tx_bytes, MAX(load1) AS load1

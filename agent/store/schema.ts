@@ -270,6 +270,60 @@ export const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX deliveries_status ON deliveries (status, next_attempt_at);
   `,
+  // 4: metric rollups (1 minute, 1 hour, 1 day) of series with fixed labels,
+  // per-run facts for run-level filters and cost, sessions, user activity.
+  // See docs/storage.md.
+  `
+  CREATE TABLE series (
+    id INTEGER PRIMARY KEY,
+    metric TEXT NOT NULL,
+    -- The labels as a JSON object with sorted keys; never user or session.
+    labels TEXT NOT NULL,
+    UNIQUE (metric, labels)
+  );
+  ${['1m', '1h', '1d'].map((tier) => `
+  CREATE TABLE rollup_${tier} (
+    series INTEGER NOT NULL,
+    bucket INTEGER NOT NULL,
+    count REAL NOT NULL,
+    sum REAL NOT NULL,
+    min REAL,
+    max REAL,
+    last REAL,
+    last_ts INTEGER,
+    -- Histograms only: the DDSketch bins (agent/metrics/sketch.ts).
+    sketch BLOB,
+    PRIMARY KEY (series, bucket)
+  ) WITHOUT ROWID;
+  CREATE INDEX rollup_${tier}_bucket ON rollup_${tier} (bucket);`).join('\n')}
+
+  ALTER TABLE runs ADD COLUMN model TEXT;
+  ALTER TABLE runs ADD COLUMN facts TEXT;
+  ALTER TABLE runs ADD COLUMN cost_usd REAL NOT NULL DEFAULT 0;
+  ALTER TABLE runs ADD COLUMN input_tokens INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE runs ADD COLUMN output_tokens INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE runs ADD COLUMN last_ts INTEGER;
+  CREATE INDEX runs_running ON runs (started_at) WHERE status = 'running';
+  CREATE INDEX runs_user ON runs (user_id, started_at);
+
+  CREATE TABLE sessions (
+    session_id TEXT PRIMARY KEY,
+    user_id TEXT,
+    started_at INTEGER NOT NULL,
+    last_at INTEGER NOT NULL,
+    runs INTEGER NOT NULL DEFAULT 0,
+    interactions INTEGER NOT NULL DEFAULT 0,
+    successes INTEGER NOT NULL DEFAULT 0,
+    closed_at INTEGER
+  ) WITHOUT ROWID;
+  CREATE INDEX sessions_open ON sessions (last_at) WHERE closed_at IS NULL;
+
+  CREATE TABLE user_activity (hour INTEGER NOT NULL, user_id TEXT NOT NULL, PRIMARY KEY (hour, user_id)) WITHOUT ROWID;
+
+  -- Raw rows age out by time range, through an index rather than a scan.
+  CREATE INDEX raw_chunks_received ON raw_chunks (received_at);
+  CREATE INDEX events_ts ON events (ts);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

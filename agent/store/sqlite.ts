@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import initSqlJs, { type Database, type SqlJsStatic } from 'sql.js';
+import { mergeEncoded } from '../metrics/sketch';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema';
 
 let sqlPromise: Promise<SqlJsStatic> | null = null;
@@ -45,6 +46,12 @@ export function openImage(SQL: SqlJsStatic, image: Uint8Array | null): Database 
  */
 export function applyPragmas(db: Database): void {
   db.exec('PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF; PRAGMA temp_store = MEMORY; PRAGMA locking_mode = EXCLUSIVE');
+  registerFunctions(db);
+}
+
+/** SQL functions of ours; `export()` reopens the connection, so they are registered again after it. */
+export function registerFunctions(db: Database): void {
+  db.create_function('sketch_merge', (a: Uint8Array | null, b: Uint8Array | null) => mergeEncoded(a, b));
 }
 
 export function schemaVersion(db: Database): number {

@@ -22,11 +22,14 @@ import { applyPragmas, DatabaseError, getMeta, loadSqlJs, migrate, openImage, sc
 import { SCHEMA_VERSION } from './schema';
 import { Statements } from './statements';
 import { pauseSync, readTestHooks, type TestHooks } from './test-hooks';
+import { partitionFileEffect, removeStaleParts } from './partition-files';
 
 export interface StoreOptions {
   dbPath: string;
   /** Where the store tells what it did on open (fallbacks, replays). */
   log: (message: string) => void;
+  /** The clock of waits (quiet moments, snapshot age). Default monotonic, so a wall clock set back stalls nothing. */
+  now?: () => number;
   /** Snapshot when the journal segment grows past this. Default 128 MiB. */
   snapshotJournalBytes?: number;
   /** Snapshot at least this often while there are changes. Default 10 min. */
@@ -67,10 +70,12 @@ export class Store {
   private eventListener: ((events: EventBase[]) => void) | null = null;
   private queue: Pending[] = [];
   private draining = false;
+  /** Set while maintenance holds the store: commits wait in the queue. */
+  private paused = false;
   private snapshotting: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
   private dirty = false;
-  private lastCommitAt = 0;
+  private lastCommitAt = -Infinity;
   private lastSnapshotAt: number;
   private currentSeq: number;
   private prevSeq: number;
@@ -88,7 +93,7 @@ export class Store {
     this.applier = new Applier(this.st);
     this.currentSeq = seq;
     this.prevSeq = seq;
-    this.lastSnapshotAt = performance.now();
+    this.lastSnapshotAt = this.now();
     this.hooks = readTestHooks();
   }
 
@@ -114,8 +119,14 @@ export class Store {
       opts.log(`replayed ${records.records.length} journal records after snapshot ${chosen.seq}`);
       store.dirty = true;
     }
+    // Partitions built for a seal whose record never made it to the journal.
+    if (!opts.readOnly) removeStaleParts(opts.dbPath);
     if (journal) store.timer = setInterval(() => void store.maybeSnapshot(), store.hooks.snapshotEveryMs ?? 5_000).unref();
     return store;
+  }
+
+  private now(): number {
+    return this.opts.now ? this.opts.now() : performance.now();
   }
 
   onPush(listener: (m: PushMessage) => void): () => void {
@@ -147,7 +158,7 @@ export class Store {
     if (this.closed) throw new Error('store is closed');
     return new Promise((resolve, reject) => {
       this.queue.push({ items, resolve, reject });
-      if (!this.draining) {
+      if (!this.draining && !this.paused) {
         this.draining = true;
         setImmediate(() => this.drain());
       }
@@ -156,6 +167,10 @@ export class Store {
 
   /** Group commit: everything queued in one journal write and one fdatasync. */
   private drain(): void {
+    if (this.paused) {
+      this.draining = false;
+      return;
+    }
     const batch = this.queue;
     this.queue = [];
     this.draining = false;
@@ -171,7 +186,7 @@ export class Store {
     }
     const results = this.applyAll(records, items.map((i) => i.packed));
     this.dirty = true;
-    this.lastCommitAt = performance.now();
+    this.lastCommitAt = this.now();
     let i = 0;
     for (const p of batch) {
       p.resolve(results.slice(i, i + p.items.length));
@@ -198,6 +213,51 @@ export class Store {
     }
   }
 
+  /**
+   * Runs `fn` with the store to itself: commits queue up until it is done, so
+   * what it reads from the database is what its records are applied to (a
+   * partition sealed from rows no record changes meanwhile).
+   */
+  async exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.closed || !this.journal) throw new Error(this.closed ? 'store is closed' : 'store is read-only');
+    if (this.draining) this.drain();
+    this.paused = true;
+    try {
+      return await fn();
+    } finally {
+      this.paused = false;
+      if (this.queue.length > 0 && !this.draining) {
+        this.draining = true;
+        setImmediate(() => this.drain());
+      }
+    }
+  }
+
+  /** Sequence number the next journal record gets (for files named after the record that will install them). */
+  get nextSeq(): number {
+    if (!this.journal) throw new Error('store is read-only');
+    return this.journal.next;
+  }
+
+  /** Journals and applies at once; only inside `exclusive`. */
+  commitNow(items: CommitItem[]): ApplyResult[] {
+    if (!this.paused || !this.journal) throw new Error('commitNow outside exclusive');
+    const records = this.journal.append(items);
+    const results = this.applyAll(records);
+    this.dirty = true;
+    for (const result of results) for (const message of result.push) this.emit(message);
+    return results;
+  }
+
+  /** Milliseconds since the last commit. */
+  get idleMs(): number {
+    return this.now() - this.lastCommitAt;
+  }
+
+  get dataPath(): string {
+    return this.opts.dbPath;
+  }
+
   private applyAll(records: JournalRecord[], packed: (Buffer | undefined)[] = []): ApplyResult[] {
     const results: ApplyResult[] = [];
     this.db.exec('BEGIN');
@@ -206,6 +266,7 @@ export class Store {
       try {
         results.push(this.applier.apply(record, packed[i]));
         this.db.exec('RELEASE rec');
+        partitionFileEffect(this.opts.dbPath, record, this.opts.log);
       } catch (err) {
         this.db.exec('ROLLBACK TO rec');
         this.db.exec('RELEASE rec');
@@ -261,9 +322,9 @@ export class Store {
     const bytes = this.journal.segmentBytes;
     // An export copies the whole database and stalls ingest: wait for a quiet moment
     // unless the journal (the replay after a crash) has grown far past its limit.
-    const quiet = performance.now() - this.lastCommitAt > QUIET_MS;
+    const quiet = this.now() - this.lastCommitAt > QUIET_MS;
     const big = bytes > limit * 4 || (bytes > limit && quiet);
-    const old = quiet && performance.now() - this.lastSnapshotAt > (this.opts.snapshotEveryMs ?? 10 * 60_000);
+    const old = quiet && this.now() - this.lastSnapshotAt > (this.opts.snapshotEveryMs ?? 10 * 60_000);
     if (big || old) await this.snapshot().catch((err: Error) => this.opts.log(`snapshot failed: ${err.message}`));
   }
 
@@ -286,7 +347,7 @@ export class Store {
     journal.rotate();
     const seq = this.currentSeq;
     this.dirty = false;
-    this.lastSnapshotAt = performance.now();
+    this.lastSnapshotAt = this.now();
     const image = this.db.export();
     this.st.forget();
     applyPragmas(this.db);

@@ -9,9 +9,9 @@ import { mkdirSync, openSync, readFileSync } from 'node:fs';
 import { request, type ClientRequest } from 'node:http';
 import * as vscode from 'vscode';
 import { agentLogPath, discoveryPath } from '../../agent/api/discovery';
-import { API_PREFIX, type Actions, type DiscoveryFile, type Endpoints, type Health, type PushMessage } from '../../agent/api/types';
+import { API_PREFIX, type Actions, type DiscoveryFile, type Health, type PushMessage } from '../../agent/api/types';
 import { Backoff } from './backoff';
-import type { AgentConnection, ConnectionState } from './connection';
+import type { AgentConnection, AgentEndpoints, ConnectionState } from './connection';
 import { SseParser } from './sse';
 
 export interface AgentClientOptions {
@@ -105,13 +105,13 @@ export class AgentClient implements AgentConnection {
     this.opts.output.appendLine(`${new Date().toISOString()} ${message}`);
   }
 
-  async get<P extends keyof Endpoints>(path: P, query?: Endpoints[P]['query'], params?: Record<string, string>): Promise<Endpoints[P]['response']> {
+  async get<P extends keyof AgentEndpoints>(path: P, query?: AgentEndpoints[P]['query'], params?: Record<string, string>): Promise<AgentEndpoints[P]['response']> {
     if (!this.agent) throw new Error('not connected to a Genmon agent');
     const concrete = fill(path, params);
     const qs = new URLSearchParams();
     for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined && v !== null) qs.set(k, String(v));
     const suffix = qs.size > 0 ? `?${qs}` : '';
-    return (await agentRequest(this.agent, `${concrete}${suffix}`)) as Endpoints[P]['response'];
+    return (await agentRequest(this.agent, `${concrete}${suffix}`)) as AgentEndpoints[P]['response'];
   }
 
   async post<P extends keyof Actions>(path: P, body: Actions[P]['body'], params?: Record<string, string>): Promise<Actions[P]['response']> {

@@ -1,5 +1,8 @@
 import type * as vscode from 'vscode';
-import type { Actions, Endpoints, Health, PushMessage } from '../../agent/api/types';
+import type { Actions, Endpoints, Health, MetricEndpoints, PushMessage } from '../../agent/api/types';
+
+/** Every GET endpoint of the agent, the metric queries included. */
+export type AgentEndpoints = Endpoints & MetricEndpoints;
 
 /** What the extension knows about its agent at any moment. */
 export type ConnectionState =
@@ -17,10 +20,10 @@ export interface AgentConnection extends vscode.Disposable {
   readonly state: ConnectionState;
   readonly onDidChangeState: vscode.Event<ConnectionState>;
   readonly onDidPush: vscode.Event<PushMessage>;
-  get<P extends keyof Endpoints>(
+  get<P extends keyof AgentEndpoints>(
     path: P,
-    query?: Endpoints[P]['query'],
+    query?: AgentEndpoints[P]['query'],
     params?: Record<string, string>,
-  ): Promise<Endpoints[P]['response']>;
+  ): Promise<AgentEndpoints[P]['response']>;
   post<P extends keyof Actions>(path: P, body: Actions[P]['body'], params?: Record<string, string>): Promise<Actions[P]['response']>;
 }

@@ -1,11 +1,16 @@
 /**
  * The host side of the dashboard without `vscode`: fetches a range from the
  * agent, forwards pushed changes in throttled batches, refetches aggregates
- * after runs end. The panel and the test harness both drive it.
+ * after runs end, and fetches the active tab's panels (again, only the stale
+ * ones, after pushes that touch them). The panel and the test harness both drive it.
  */
-import type { PushMessage, RunSummary } from '../../agent/api/types';
-import type { AgentConnection, ConnectionState } from '../agent/connection';
-import type { Aggregates, ConnectionView, DashboardData, HostMessage, LiveDelta, RangeKey, WebviewMessage } from './protocol';
+import type { PushMessage } from '../../agent/api/types';
+import type { AgentConnection, AgentEndpoints, ConnectionState } from '../agent/connection';
+import { PanelFeed } from './panel-feed';
+import { isTab, liveKindOf, sanitizeFilters, sanitizeGroup, sanitizeRequests } from './panels';
+import type {
+  Aggregates, ConnectionView, DashboardData, DashboardState, DashboardTab, HostMessage, LiveDelta, RangeKey, ViewRequest, WebviewMessage,
+} from './protocol';
 
 type Listen<T> = (listener: (value: T) => unknown) => { dispose(): unknown };
 
@@ -29,18 +34,29 @@ export const systemClock: Clock = {
   clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
 };
 
+const DAY = 24 * 3600_000;
 export const RANGE_SPANS: Record<RangeKey, number> = {
   '15m': 15 * 60_000,
   '1h': 3600_000,
-  '24h': 24 * 3600_000,
-  '7d': 7 * 24 * 3600_000,
-  '30d': 30 * 24 * 3600_000,
-  '90d': 90 * 24 * 3600_000,
+  '24h': DAY,
+  '7d': 7 * DAY,
+  '30d': 30 * DAY,
+  '90d': 90 * DAY,
+  '1y': 365 * DAY,
 };
 export const DEFAULT_RANGE: RangeKey = '24h';
+export const DEFAULT_TAB: DashboardTab = 'overview';
+/** The picker reaches a year when the agent keeps at least this much history. */
+export const YEAR_RETENTION_MS = 400 * DAY;
 
 export function isRangeKey(value: unknown): value is RangeKey {
   return typeof value === 'string' && Object.prototype.hasOwnProperty.call(RANGE_SPANS, value);
+}
+
+/** The ranges to offer for a retention period (unknown: up to the 90 days every agent keeps). */
+export function rangesFor(retentionMs: number | null): RangeKey[] {
+  const all = Object.keys(RANGE_SPANS) as RangeKey[];
+  return all.filter((r) => r !== '1y' || (retentionMs !== null && retentionMs >= YEAR_RETENTION_MS));
 }
 
 /** At most one `update` per this many ms. */
@@ -50,9 +66,10 @@ export const AGGREGATES_DEBOUNCE_MS = 1500;
 export const AGGREGATES_MAX_WAIT_MS = 10_000;
 /** About one point per two pixels of a half-width chart. */
 export const SAMPLE_POINTS = 400;
-const RUNS_PAGE = 1000;
-/** Beyond this, run-based series cover only the newest runs (`runsComplete: false`) until the agent serves `/series`. */
-export const MAX_RUNS = 5000;
+/** The recent-runs table shows the newest of these that pass the filters. */
+export const RECENT_RUNS = 200;
+/** Filter dropdowns are refreshed at most this often while runs end. */
+export const LABELS_REFRESH_MS = 60_000;
 
 export interface ControllerOptions {
   source: DashboardSource;
@@ -60,8 +77,12 @@ export interface ControllerOptions {
   /** Opening a run needs editors, so the panel does it. */
   openRun: (runId: string) => void;
   range?: RangeKey;
+  /** The tab a command asked for; it wins over the tab a new webview starts on. */
+  tab?: DashboardTab;
   /** Whether the panel starts visible; a panel restored in a background tab does not. */
   visible?: boolean;
+  /** How much history the agent keeps, when known; decides whether the picker offers a year. */
+  retentionMs?: () => number | null;
   clock?: Clock;
 }
 
@@ -70,8 +91,11 @@ export class DashboardController {
   private readonly post: (message: HostMessage) => void;
   private readonly openRun: (runId: string) => void;
   private readonly clock: Clock;
+  private readonly retentionMs: () => number | null;
   private readonly subscriptions: { dispose(): unknown }[] = [];
-  private rangeKey: RangeKey;
+  private view: DashboardState;
+  private readonly panels: PanelFeed;
+  private requestedTab: DashboardTab | null;
   private ready = false;
   private visible = true;
   private loading = false;
@@ -89,8 +113,19 @@ export class DashboardController {
     this.post = opts.post;
     this.openRun = opts.openRun;
     this.clock = opts.clock ?? systemClock;
-    this.rangeKey = opts.range ?? DEFAULT_RANGE;
+    this.retentionMs = opts.retentionMs ?? (() => null);
+    this.view = { range: opts.range ?? DEFAULT_RANGE, tab: opts.tab ?? DEFAULT_TAB, filters: {} };
+    this.requestedTab = opts.tab ?? null;
     this.visible = opts.visible ?? true;
+    this.panels = new PanelFeed({
+      clock: this.clock,
+      // Called on the source: the extension's client is a class whose `get` needs its `this`.
+      get: (path, query, params) => this.source.get(path as keyof AgentEndpoints, query as never, params),
+      post: (message) => this.post(message),
+      live: () => this.live,
+      view: () => this.view,
+      spanMs: (range) => RANGE_SPANS[range],
+    });
     this.subscriptions.push(
       this.source.onDidChangeState((state) => this.onState(state)),
       this.source.onDidPush((message) => this.onPush(message)),
@@ -98,22 +133,43 @@ export class DashboardController {
   }
 
   get range(): RangeKey {
-    return this.rangeKey;
+    return this.view.range;
+  }
+
+  get state(): DashboardState {
+    return structuredClone(this.view);
+  }
+
+  /** A command asked for `tab`: the webview switches to it and answers with its requests. */
+  showTab(tab: DashboardTab): void {
+    if (this.live) this.post({ type: 'showTab', tab });
+    else this.requestedTab = tab;
   }
 
   receive(message: WebviewMessage): void {
     switch (message.type) {
-      case 'ready':
-        // After a reload the webview's own state is the newer word on the range.
-        if (isRangeKey(message.range)) this.rangeKey = message.range;
+      case 'ready': {
         this.ready = true;
+        // After a reload the webview's own state is the newer word on the view; on a new page a command's tab wins.
+        const asked = message.restored ? null : this.requestedTab;
+        this.requestedTab = null;
+        this.adopt(message.view);
+        if (asked && asked !== this.view.tab) {
+          this.view.tab = asked;
+          // The webview answers `showTab` with that tab's requests; its current ones belong to another tab.
+          this.panels.requests = {};
+          this.post({ type: 'showTab', tab: asked });
+        }
         void this.load();
         break;
-      case 'setRange':
-        if (!isRangeKey(message.range)) return;
-        this.rangeKey = message.range;
-        void this.load();
+      }
+      case 'setView': {
+        const before = this.view;
+        this.adopt(message.view);
+        if (before.range !== this.view.range) void this.load();
+        else void this.loadPanels();
         break;
+      }
       case 'refresh':
         void this.load();
         break;
@@ -121,6 +177,18 @@ export class DashboardController {
         if (typeof message.runId === 'string') this.openRun(message.runId);
         break;
     }
+  }
+
+  /** Takes the webview's view, checked: it is ours, but its messages are still input. */
+  private adopt(view: ViewRequest | undefined): void {
+    const state = view?.state;
+    this.view = {
+      range: isRangeKey(state?.range) && rangesFor(this.retentionMs()).includes(state.range) ? state.range : this.view.range,
+      tab: isTab(state?.tab) ? state.tab : this.view.tab,
+      filters: state ? sanitizeFilters(state.filters) : this.view.filters,
+      ...(state ? (sanitizeGroup(state.group) ? { group: sanitizeGroup(state.group) } : {}) : this.view.group ? { group: this.view.group } : {}),
+    };
+    this.panels.requests = sanitizeRequests(view?.requests);
   }
 
   /**
@@ -136,6 +204,7 @@ export class DashboardController {
     } else {
       this.ready = false;
       this.generation++;
+      this.panels.cancel();
       this.loading = false;
       this.pending = [];
       this.cancelTimers();
@@ -145,6 +214,7 @@ export class DashboardController {
   dispose(): void {
     this.disposed = true;
     this.generation++;
+    this.panels.cancel();
     this.cancelTimers();
     for (const s of this.subscriptions.splice(0)) s.dispose();
   }
@@ -161,6 +231,8 @@ export class DashboardController {
 
   private onPush(message: PushMessage): void {
     if (!this.live) return;
+    const kind = liveKindOf(message);
+    if (kind) this.panels.markStale(kind);
     switch (message.type) {
       case 'run':
         this.pending = this.pending.filter((d) => !(d.type === 'run' && d.run.runId === message.run.runId));
@@ -214,7 +286,7 @@ export class DashboardController {
   private async refetchAggregates(): Promise<void> {
     if (!this.live || this.loading) return;
     const generation = this.generation;
-    const range = this.rangeKey;
+    const range = this.view.range;
     const to = this.clock.now();
     try {
       const aggregates = await this.fetchAggregates(to - RANGE_SPANS[range], to);
@@ -222,12 +294,13 @@ export class DashboardController {
     } catch {
       // A failed refresh keeps the figures already shown; the next ended run or a reload tries again.
     }
+    if (this.panels.labelsDue(LABELS_REFRESH_MS)) void this.panels.loadLabels();
   }
 
   private async load(): Promise<void> {
     if (!this.live) return;
     const generation = ++this.generation;
-    const range = this.rangeKey;
+    const range = this.view.range;
     if (this.aggregatesTimer !== null) this.clock.clearTimeout(this.aggregatesTimer);
     this.aggregatesTimer = null;
     this.aggregatesFirstAsk = null;
@@ -238,10 +311,12 @@ export class DashboardController {
     }
     this.loading = true;
     this.post({ type: 'loading', range });
+    void this.panels.loadLabels();
+    const panels = this.loadPanels();
     try {
       const data = await this.fetchRange(range);
       if (generation !== this.generation || !this.live) return;
-      this.post({ type: 'init', data, connection: connectionView(this.source.state) });
+      this.post({ type: 'init', data, connection: connectionView(this.source.state), ranges: rangesFor(this.retentionMs()) });
     } catch (err) {
       if (generation !== this.generation || !this.live) return;
       this.post({ type: 'fetchFailed', range, message: err instanceof Error ? err.message : String(err) });
@@ -251,6 +326,11 @@ export class DashboardController {
         this.scheduleFlush();
       }
     }
+    await panels;
+  }
+
+  private async loadPanels(): Promise<void> {
+    if (this.live && this.source.state.kind === 'connected') await this.panels.loadAll();
   }
 
   private async fetchRange(range: RangeKey): Promise<DashboardData> {
@@ -259,9 +339,9 @@ export class DashboardController {
     const [aggregates, samples, runs] = await Promise.all([
       this.fetchAggregates(from, to),
       this.source.get('/samples', { from, to, maxPoints: SAMPLE_POINTS }),
-      this.fetchRuns(from),
+      this.source.get('/runs', { limit: RECENT_RUNS }),
     ]);
-    return { range, from, to, ...aggregates, samples, maxPoints: SAMPLE_POINTS, runs: runs.runs, runsComplete: runs.complete };
+    return { range, from, to, ...aggregates, samples, maxPoints: SAMPLE_POINTS, runs: runs.filter((r) => r.startedAt >= from) };
   }
 
   private async fetchAggregates(from: number, to: number): Promise<Aggregates> {
@@ -273,25 +353,8 @@ export class DashboardController {
     return { summary, phases, topErrors };
   }
 
-  /** Runs started at or after `from`, newest first, paging back with `before`. */
-  private async fetchRuns(from: number): Promise<{ runs: RunSummary[]; complete: boolean }> {
-    const runs: RunSummary[] = [];
-    let before: number | undefined;
-    for (;;) {
-      const page = await this.source.get('/runs', before === undefined ? { limit: RUNS_PAGE } : { limit: RUNS_PAGE, before });
-      for (const run of page) {
-        if (run.startedAt < from) return { runs, complete: true };
-        if (runs.length >= MAX_RUNS) return { runs, complete: false };
-        runs.push(run);
-      }
-      if (page.length < RUNS_PAGE) return { runs, complete: true };
-      before = page[page.length - 1].startedAt;
-    }
-  }
-
   private cancelTimers(): void {
-    if (this.flushTimer !== null) this.clock.clearTimeout(this.flushTimer);
-    if (this.aggregatesTimer !== null) this.clock.clearTimeout(this.aggregatesTimer);
+    for (const t of [this.flushTimer, this.aggregatesTimer]) if (t !== null) this.clock.clearTimeout(t);
     this.flushTimer = null;
     this.aggregatesTimer = null;
     this.aggregatesFirstAsk = null;

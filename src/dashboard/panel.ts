@@ -1,29 +1,32 @@
-/** The dashboard's editor panel: one at a time, restored after a window reload with its range. */
+/** The dashboard's editor panel: one at a time, with the four dashboards as tabs, restored after a window reload with its tab, range and filters. */
 import * as vscode from 'vscode';
 import type { AgentConnection } from '../agent/connection';
 import { DashboardController, isRangeKey } from './controller';
 import { createNonce, dashboardHtml } from './html';
-import type { DashboardState, HostMessage, RangeKey, WebviewMessage } from './protocol';
+import { isTab } from './panels';
+import type { DashboardState, DashboardTab, HostMessage, RangeKey, WebviewMessage } from './protocol';
 
 export class DashboardPanel {
   static readonly viewType = 'genmon.dashboard';
   private static current: DashboardPanel | undefined;
 
-  static createOrShow(extensionUri: vscode.Uri, connection: AgentConnection): void {
+  /** Shows the panel, at `tab` when given (else where it was, or on Overview when new). */
+  static createOrShow(extensionUri: vscode.Uri, connection: AgentConnection, tab?: DashboardTab): void {
     if (DashboardPanel.current) {
       DashboardPanel.current.panel.reveal();
+      if (tab) DashboardPanel.current.controller.showTab(tab);
       return;
     }
     const panel = vscode.window.createWebviewPanel(DashboardPanel.viewType, 'Genmon Dashboard', vscode.ViewColumn.Active, webviewOptions(extensionUri));
-    DashboardPanel.current = new DashboardPanel(panel, extensionUri, connection, undefined);
+    DashboardPanel.current = new DashboardPanel(panel, extensionUri, connection, undefined, tab);
   }
 
   /** For the serializer: `state` is whatever the webview last stored, so it is checked, not trusted. */
   static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, connection: AgentConnection, state: unknown): void {
     DashboardPanel.current?.panel.dispose();
     panel.webview.options = webviewOptions(extensionUri);
-    const range = (state as Partial<DashboardState> | undefined)?.range;
-    DashboardPanel.current = new DashboardPanel(panel, extensionUri, connection, isRangeKey(range) ? range : undefined);
+    const saved = state as Partial<DashboardState> | undefined;
+    DashboardPanel.current = new DashboardPanel(panel, extensionUri, connection, isRangeKey(saved?.range) ? saved.range : undefined, undefined);
   }
 
   static disposeCurrent(): void {
@@ -38,6 +41,7 @@ export class DashboardPanel {
     extensionUri: vscode.Uri,
     private readonly connection: AgentConnection,
     range: RangeKey | undefined,
+    tab: DashboardTab | undefined,
   ) {
     panel.webview.html = html(panel.webview, extensionUri);
     this.controller = new DashboardController({
@@ -45,6 +49,8 @@ export class DashboardPanel {
       post: (message) => this.post(message),
       openRun: (runId) => void this.openRun(runId),
       range,
+      tab: isTab(tab) ? tab : undefined,
+      retentionMs: () => (connection.state.kind === 'connected' ? (connection.state.health.historyMs ?? null) : null),
       visible: panel.visible,
     });
     this.disposables.push(

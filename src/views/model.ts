@@ -4,6 +4,7 @@
  */
 import type { ErrorRecord, RunDetail, RunStatus, RunSummary, Sample, Summary } from '../../agent/api/types';
 import { ERROR_CATEGORIES, PHASES } from '../../agent/ingest/events';
+import type { ConnectionState } from '../agent/connection';
 
 export interface NodeModel {
   id: string;
@@ -17,6 +18,8 @@ export interface NodeModel {
   /** Children known now; `expandable` without them means they are fetched on expand. */
   children?: NodeModel[];
   expandable?: boolean;
+  /** Shown expanded the first time (VS Code remembers the user's choice after that). */
+  expanded?: boolean;
   /** What selecting the node opens. */
   open?: { kind: 'run'; runId: string } | { kind: 'error'; error: ErrorRecord };
   runId?: string;
@@ -39,6 +42,8 @@ export function statusIcon(status: RunStatus | 'ok' | 'skipped' | 'running'): { 
       return { id: 'debug-step-over', color: 'disabledForeground' };
     case 'running':
       return { id: 'sync~spin' };
+    case 'abandoned':
+      return { id: 'circle-slash', color: 'disabledForeground' };
   }
 }
 
@@ -120,20 +125,41 @@ export function overviewNodes(s: Summary): NodeModel[] {
   ];
 }
 
-export function runNode(r: RunSummary, now: number): NodeModel {
+/** A run; `pinned` when it is listed only because the user asked for it (it is older than the page). */
+export function runNode(r: RunSummary, now: number, pinned = false): NodeModel {
   const tags = ['run', r.status];
   if (r.source) tags.push('hasSource');
+  if (pinned) tags.push('pinned');
   return {
     id: `run-${r.runId}`,
     label: oneLine(r.app ?? r.runId, 80),
-    description: `${r.status === 'running' ? (r.currentPhase ?? 'starting') : duration(r.durationMs)} · ${ago(r.startedAt, now)}`,
-    tooltip: `${r.runId}\n${r.status}${r.projectType ? ` · ${r.projectType}` : ''}${r.template ? ` · ${r.template}` : ''}${r.errorCount ? `\n${r.errorCount} error(s)` : ''}`,
+    description: `${r.status === 'running' ? (r.currentPhase ?? 'starting') : duration(r.durationMs)} · ${ago(r.startedAt, now)}${pinned ? ' · shown on request' : ''}`,
+    tooltip: `${r.runId}\n${r.status}${r.projectType ? ` · ${r.projectType}` : ''}${r.template ? ` · ${r.template}` : ''}${r.errorCount ? `\n${r.errorCount} error(s)` : ''}${pinned ? '\nOlder than the newest runs listed above; shown because it was asked for.' : ''}`,
     icon: statusIcon(r.status),
     contextValue: tags.join(' '),
     expandable: true,
     open: { kind: 'run', runId: r.runId },
     runId: r.runId,
   };
+}
+
+/** The Runs tree's roots: the newest page, then runs shown on request. */
+export function runListNodes(listing: { page: RunSummary[]; pinned: RunSummary[] }, now: number): NodeModel[] {
+  return [...listing.page.map((r) => runNode(r, now)), ...listing.pinned.map((r) => runNode(r, now, true))];
+}
+
+/** The line a tree view shows above its (older) contents while the agent is away; none when connected. */
+export function connectionMessage(state: ConnectionState): string | undefined {
+  switch (state.kind) {
+    case 'connected':
+      return undefined;
+    case 'starting':
+      return 'Starting the Genmon agent…';
+    case 'noAgent':
+      return 'No Genmon agent is running; the figures below are from before it stopped.';
+    case 'unreachable':
+      return `The Genmon agent is not reachable; retrying${` in ${Math.max(1, Math.round(state.retryInMs / 1000))} s`}. The figures below are from before.`;
+  }
 }
 
 export function runDetailNodes(d: RunDetail): NodeModel[] {

@@ -3,7 +3,9 @@ import * as vscode from 'vscode';
 import type { Sample, Summary } from '../../agent/api/types';
 import type { AgentConnection } from '../agent/connection';
 import { errorGroupTree } from '../alerts/model';
-import { errorNode, overviewNodes, resourceNodes, runDetailNodes, runNode } from './model';
+import { connectionMessage, errorNode, resourceNodes, runDetailNodes, runListNodes } from './model';
+import { createOverviewTree } from './overview';
+import { RunList } from './run-list';
 import { ModelTree } from './tree';
 
 const DAY = 24 * 3600_000;
@@ -11,19 +13,24 @@ const DAY = 24 * 3600_000;
 export interface Trees {
   runs: vscode.TreeView<unknown>;
   runsTree: ModelTree;
+  runList: RunList;
 }
 
 export function registerViews(context: vscode.ExtensionContext, connection: AgentConnection): Trees {
   let latestSample: Sample | null = null;
   let hourSummary: Summary | null = null;
 
-  const overview = new ModelTree(async () => {
-    const s = await connection.get('/summary', { from: Date.now() - DAY });
-    void vscode.commands.executeCommand('setContext', 'genmon.hasRuns', s.attempts > 0 || s.lastRun !== null);
-    return overviewNodes(s);
-  });
+  const overview = createOverviewTree(context, connection);
+  const runList = new RunList(
+    (limit) => connection.get('/runs', { limit }),
+    (id) =>
+      connection.get('/runs/:id', {}, { id }).then(
+        (d) => d.run,
+        (err: Error) => (/answered 404/.test(err.message) ? null : Promise.reject(err)),
+      ),
+  );
   const runs = new ModelTree(
-    async () => (await connection.get('/runs', { limit: 100 })).map((r) => runNode(r, Date.now())),
+    async () => runListNodes(await runList.load(), Date.now()),
     async (node) => (node.open?.kind === 'run' ? runDetailNodes(await connection.get('/runs/:id', {}, { id: node.open.runId })) : []),
   );
   const errors = new ModelTree(
@@ -42,12 +49,18 @@ export function registerViews(context: vscode.ExtensionContext, connection: Agen
     ['genmon.resources', resources],
   ] as const;
   let runsView: vscode.TreeView<unknown> | null = null;
+  const treeViews: [vscode.TreeView<unknown>, ModelTree][] = [];
   for (const [id, tree] of views) {
     const view = vscode.window.createTreeView(id, { treeDataProvider: tree, showCollapseAll: id !== 'genmon.overview' });
     tree.setVisible(view.visible);
     context.subscriptions.push(tree, view, view.onDidChangeVisibility((e) => tree.setVisible(e.visible)));
+    treeViews.push([view as vscode.TreeView<unknown>, tree]);
     if (id === 'genmon.runs') runsView = view as vscode.TreeView<unknown>;
   }
+  // A tree still holding figures says they are stale while the agent is away; an empty one shows its welcome view instead.
+  const showConnection = () => {
+    for (const [view, tree] of treeViews) view.message = tree.hasNodes ? connectionMessage(connection.state) : undefined;
+  };
 
   context.subscriptions.push(
     connection.onDidPush((m) => {
@@ -73,11 +86,12 @@ export function registerViews(context: vscode.ExtensionContext, connection: Agen
       }
     }),
     connection.onDidChangeState((s) => {
+      showConnection();
       if (s.kind === 'connected') for (const [, tree] of views) tree.refresh(0);
     }),
     vscode.commands.registerCommand('genmon.refresh', () => {
       for (const [, tree] of views) tree.refresh(0);
     }),
   );
-  return { runs: runsView!, runsTree: runs };
+  return { runs: runsView!, runsTree: runs, runList };
 }

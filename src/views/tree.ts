@@ -8,7 +8,7 @@ import type { NodeModel } from './model';
 
 export class ModelItem extends vscode.TreeItem {
   constructor(readonly model: NodeModel) {
-    super(model.label, model.children?.length || model.expandable ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+    super(model.label, model.children?.length || model.expandable ? (model.expanded ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed) : vscode.TreeItemCollapsibleState.None);
     this.id = model.id;
     this.description = model.description;
     this.tooltip = model.tooltip;
@@ -24,6 +24,8 @@ export class ModelTree implements vscode.TreeDataProvider<ModelItem>, vscode.Dis
   private readonly parents = new Map<string, ModelItem>();
   private readonly changed = new vscode.EventEmitter<ModelItem | undefined>();
   private timer: NodeJS.Timeout | null = null;
+  /** Fetches can overlap (a push, then Show Run); only the last one started may set the roots. */
+  private fetches = 0;
   private dirty = true;
   private visible = false;
   readonly onDidChangeTreeData = this.changed.event;
@@ -48,14 +50,28 @@ export class ModelTree implements vscode.TreeDataProvider<ModelItem>, vscode.Dis
     }, delayMs);
   }
 
+  /** Refetches now, visible or not, and resolves once the new roots are in place (for `reveal`). */
+  async reload(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.fetch();
+  }
+
+  get hasNodes(): boolean {
+    return this.roots.length > 0;
+  }
+
   private async fetch(): Promise<void> {
     this.dirty = false;
+    const seq = ++this.fetches;
+    let roots: ModelItem[];
     try {
-      const models = await this.load();
-      this.roots = models.map((m) => new ModelItem(m));
+      roots = (await this.load()).map((m) => new ModelItem(m));
     } catch {
-      this.roots = [];
+      roots = [];
     }
+    if (seq !== this.fetches) return;
+    this.roots = roots;
     this.expanded.clear();
     this.parents.clear();
     this.changed.fire(undefined);

@@ -40,3 +40,55 @@ export function formatCount(n: number | null | undefined): string {
   if (n === null || n === undefined || !Number.isFinite(n)) return '–';
   return Math.round(n).toLocaleString('en-US');
 }
+
+/** US dollars: cents below $100, whole dollars above, and a few digits more for fractions of a cent. */
+export function formatUsd(usd: number | null | undefined): string {
+  if (usd === null || usd === undefined || !Number.isFinite(usd)) return '–';
+  const abs = Math.abs(usd);
+  const digits = abs === 0 || abs >= 100 ? 0 : abs >= 0.01 ? 2 : 4;
+  return `${usd < 0 ? '-' : ''}$${abs.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })}`;
+}
+
+/** A plain number with at most `digits` decimals, grouped. */
+export function formatNumber(n: number | null | undefined, digits = 2): string {
+  if (n === null || n === undefined || !Number.isFinite(n)) return '–';
+  return n.toLocaleString('en-US', { maximumFractionDigits: digits });
+}
+
+/** How a value in a registry unit reads: seconds as a duration, ratios as percent, and so on. */
+export function formatUnit(value: number | null | undefined, unit: string): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '–';
+  switch (unit) {
+    case 'seconds':
+      return formatDuration(value * 1000);
+    case 'ratio':
+      return formatPercent(value);
+    case 'usd':
+      return formatUsd(value);
+    case 'bytes':
+      return formatBytes(value);
+    case 'bytes/s':
+      return formatRate(value);
+    case '1/s':
+      return `${formatNumber(value)}/s`;
+    case 'score':
+      return formatNumber(value, 1);
+    case '1':
+      return Number.isInteger(value) ? formatCount(value) : formatNumber(value);
+    default:
+      return `${formatNumber(value)} ${unit}`;
+  }
+}
+
+/** Large counts shortened: 31.6 M, 5.1 k. */
+export function formatCompact(n: number | null | undefined): string {
+  if (n === null || n === undefined || !Number.isFinite(n)) return '–';
+  return n.toLocaleString('en-US', { notation: 'compact', maximumFractionDigits: 1 });
+}
+
+/** Small rates keep two significant digits (0.0042), larger ones two decimals at most. */
+export function formatSmall(n: number | null | undefined): string {
+  if (n === null || n === undefined || !Number.isFinite(n)) return '–';
+  if (n !== 0 && Math.abs(n) < 0.1) return String(Number(n.toPrecision(2)));
+  return formatNumber(n);
+}

@@ -27,11 +27,12 @@ export function modelFrom(data: DashboardData): DashboardModel {
   return { ...structuredClone(data), span: data.to - data.from, seenErrorIds: new Set() };
 }
 
-const COUNT_FIELD: Record<RunStatus, 'successes' | 'failures' | 'partials' | 'running'> = {
+const COUNT_FIELD: Record<RunStatus, 'successes' | 'failures' | 'partials' | 'running' | 'abandoned'> = {
   success: 'successes',
   failed: 'failures',
   partial: 'partials',
   running: 'running',
+  abandoned: 'abandoned',
 };
 
 export function applyDeltas(model: DashboardModel, deltas: readonly LiveDelta[]): Changes {
@@ -78,13 +79,13 @@ function applyRun(model: DashboardModel, run: RunSummary): void {
   if (i >= 0) {
     const before = model.runs[i].status;
     if (before !== run.status) {
-      summary[COUNT_FIELD[before]] = Math.max(0, summary[COUNT_FIELD[before]] - 1);
-      summary[COUNT_FIELD[run.status]]++;
+      summary[COUNT_FIELD[before]] = Math.max(0, (summary[COUNT_FIELD[before]] ?? 0) - 1);
+      summary[COUNT_FIELD[run.status]] = (summary[COUNT_FIELD[run.status]] ?? 0) + 1;
     }
     model.runs[i] = run;
   } else {
     summary.attempts++;
-    summary[COUNT_FIELD[run.status]]++;
+    summary[COUNT_FIELD[run.status]] = (summary[COUNT_FIELD[run.status]] ?? 0) + 1;
     insertNewestFirst(model.runs, run);
   }
   summary.successRate = successRate(summary);

@@ -1,7 +1,7 @@
 /** Machine samples kept in the webview: appended live, trimmed to the range, averaged down when too many. */
 import type { Sample } from '../../agent/api/types';
 
-type NumericKey = { [K in keyof Sample]: Sample[K] extends number ? K : never }[keyof Sample];
+type NumericKey = { [K in keyof Sample]-?: Sample[K] extends number ? K : never }[keyof Sample];
 
 const NUMERIC_KEYS: readonly NumericKey[] = [
   'ts', 'cpu', 'memUsed', 'memAvailable', 'memTotal', 'swapUsed', 'swapTotal', 'load1', 'load5', 'load15',

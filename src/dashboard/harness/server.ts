@@ -74,6 +74,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     session.controller = new DashboardController({
       source,
       range: isRangeKey(query.get('range')) ? (query.get('range') as never) : undefined,
+      retentionMs: () => (source.state.kind === 'connected' ? (source.state.health.historyMs ?? null) : null),
       openRun: (runId) => session.opened.push(runId),
       post: (message) => {
         if (session.stream) session.stream.write(`data: ${JSON.stringify(message)}\n\n`);

@@ -1,9 +1,10 @@
 /** Where the harness's controller gets its data: a fixture (optionally animated) or a real agent over HTTP. */
 import { request, type ClientRequest } from 'node:http';
-import { API_PREFIX, type Endpoints, type Health, type PushMessage, type RunSummary, type Sample } from '../../../agent/api/types';
-import type { ConnectionState } from '../../agent/connection';
+import { API_PREFIX, type Health, type PushMessage, type RunSummary, type Sample } from '../../../agent/api/types';
+import type { AgentEndpoints, ConnectionState } from '../../agent/connection';
 import type { DashboardSource } from '../controller';
 import { summarize, type Fixture } from './fixture';
+import { MetricsFixture } from './metrics-fixture';
 
 class Emitter<T> {
   private readonly listeners = new Set<(value: T) => unknown>();
@@ -35,8 +36,10 @@ export class FixtureSource implements HarnessSource {
   readonly onDidPush = this.pushes.event;
   private readonly timers: NodeJS.Timeout[] = [];
   private nextRun = 0;
+  private readonly metrics: MetricsFixture;
 
   constructor(private readonly fixture: Fixture, live: boolean) {
+    this.metrics = new MetricsFixture(fixture);
     this.state = { kind: 'connected', health: fixture.health };
     if (live) {
       this.timers.push(setInterval(() => this.liveSample(), 1000).unref(), setInterval(() => this.liveRun(), 4000).unref());
@@ -58,8 +61,10 @@ export class FixtureSource implements HarnessSource {
     this.pushes.fire(message);
   }
 
-  readonly get = (async (path: keyof Endpoints, query: Record<string, number | string | undefined> = {}, params: Record<string, string> = {}) => {
+  readonly get = (async (path: keyof AgentEndpoints, query: Record<string, number | string | undefined> = {}, params: Record<string, string> = {}) => {
     if (this.state.kind !== 'connected') throw new Error('the agent is not connected');
+    const metric = this.metrics.answer(path, query, params);
+    if (metric !== undefined) return metric;
     const f = this.fixture;
     const to = Number(query.to ?? Date.now());
     const from = Number(query.from ?? to - 24 * 3600_000);
@@ -138,7 +143,7 @@ export class AgentHttpSource implements HarnessSource {
     void this.connect();
   }
 
-  readonly get = (async (path: keyof Endpoints, query: Record<string, number | string | undefined> = {}, params: Record<string, string> = {}) => {
+  readonly get = (async (path: keyof AgentEndpoints, query: Record<string, number | string | undefined> = {}, params: Record<string, string> = {}) => {
     const filled = path.replace(/:(\w+)/g, (_m, name: string) => encodeURIComponent(params[name] ?? ''));
     const search = new URLSearchParams();
     for (const [k, v] of Object.entries(query)) if (v !== undefined) search.set(k, String(v));

@@ -49,3 +49,12 @@ test('a burst of failures becomes one toast; partials only when asked; mute hold
   g.add(run('o', 'failed'), 'off', 0, 6000);
   assert.equal(g.dueAt(), null);
 });
+
+test('a run that ended long ago (a log read late, an agent catching up) does not notify; one that just ended does', () => {
+  const g = new RunEndGrouper(2000);
+  const now = 10 * 3600_000;
+  g.add({ ...run('old', 'failed'), endedAt: now - 3600_000 }, 'failures', 0, now);
+  assert.equal(g.dueAt(), null);
+  g.add({ ...run('fresh', 'failed'), endedAt: now - 1000 }, 'failures', 0, now);
+  assert.deepEqual(g.take(now + 2000)?.runIds, ['fresh']);
+});

@@ -73,7 +73,7 @@ test('a store reopened after close has the same rows, and a run cache miss reads
     assert.deepEqual(new Queries(store.st).run('a')?.phases.map((p) => [p.attempt, p.status]), [[1, 'ok']]);
   }));
 
-test('model inferences, API requests and DB queries land in their tables with their fields', () =>
+test('model inferences land in their table with their fields; API requests and DB queries in rollups only', () =>
   withStore(async (store, commit) => {
     await commit([
       { run_id: 'm', type: 'run.started' },
@@ -84,8 +84,12 @@ test('model inferences, API requests and DB queries land in their tables with th
     ]);
     const detail = new Queries(store.st).run('m')!;
     assert.deepEqual(detail.inferences, [{ ts: T0 + 1000, model: 'gpt-4o', phase: 'codegen', latencyMs: 812.5, queueMs: 20, batchSize: 4, inputTokens: 1000, outputTokens: 250 }]);
-    assert.deepEqual(store.st.all('SELECT route, method, status_code, duration_ms FROM api_requests'), [{ route: '/generate', method: 'POST', status_code: 502, duration_ms: 30 }]);
-    assert.deepEqual(store.st.all('SELECT operation, duration_ms, pool_in_use, pool_size, deadlock FROM db_queries'), [{ operation: 'select', duration_ms: 3.5, pool_in_use: 4, pool_size: 10, deadlock: 1 }]);
+    assert.equal(store.st.one<{ n: number }>('SELECT COUNT(*) AS n FROM api_requests')?.n, 0);
+    const rollup = (metric: string) =>
+      store.st.all(`SELECT s.labels, r.count, r.sum FROM rollup_1m r JOIN series s ON s.id = r.series WHERE s.metric = ? ORDER BY s.labels`, [metric]);
+    assert.deepEqual(rollup('genmon_api_request_duration_seconds'), [{ labels: '{"method":"POST","route":"/generate","status":"5xx"}', count: 1, sum: 0.03 }]);
+    assert.deepEqual(rollup('genmon_db_query_duration_seconds'), [{ labels: '{"operation":"select"}', count: 1, sum: 0.0035 }]);
+    assert.deepEqual(rollup('genmon_db_deadlocks_total'), [{ labels: '{}', count: 1, sum: 1 }]);
     assert.equal(detail.run.status, 'success');
   }));
 

@@ -42,6 +42,6 @@ export function summary(from: number, to: number, counts: Partial<Summary> = {})
 export function data(from: number, to: number, extra: Partial<DashboardData> = {}): DashboardData {
   return {
     range: '1h', from, to, summary: summary(from, to), phases: phases(from, to), topErrors: [],
-    runs: [], runsComplete: true, samples: [], maxPoints: 10, ...extra,
+    runs: [], samples: [], maxPoints: 10, ...extra,
   };
 }
