@@ -76,7 +76,9 @@ export async function downgradeOneVersion(path: string): Promise<boolean> {
   }
   const older = new SQL.Database();
   try {
-    const version = Number(current.exec("SELECT value FROM meta WHERE key = 'schema_version'")[0]?.values[0]?.[0] ?? 0);
+    // A temp file killed before its first byte opens as an empty database, with no meta table.
+    const hasMeta = current.exec("SELECT 1 FROM sqlite_master WHERE name = 'meta'").length > 0;
+    const version = hasMeta ? Number(current.exec("SELECT value FROM meta WHERE key = 'schema_version'")[0]?.values[0]?.[0] ?? 0) : 0;
     if (version !== SCHEMA_VERSION) return false;
     for (const sql of MIGRATIONS.slice(0, SCHEMA_VERSION - 1)) older.exec(sql);
     const columns = (db: Database, table: string) => (db.exec(`PRAGMA table_info(${table})`)[0]?.values ?? []).map((r) => String(r[1]));
