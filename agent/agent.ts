@@ -4,7 +4,7 @@
  * its discovery file is written.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, unwatchFile, watchFile, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, unwatchFile, watchFile, writeFileSync } from 'node:fs';
 import { registerAlertRoutes } from './api/alert-routes';
 import { discoveryPath } from './api/discovery';
 import { registerRoutes } from './api/routes';
@@ -17,6 +17,7 @@ import type { AlertRule, PipelineSettings } from './alerts/rules-file';
 import { parseRulesFile } from './alerts/rules-file';
 import { AlertService } from './alerts/service';
 import { acquireLock } from './lock';
+import { prepareDataDir } from './data-dir';
 import { startProcessing } from './ingest/processing';
 import { registerOtlp } from './otlp';
 import { startReports } from './report/service';
@@ -51,7 +52,7 @@ export interface RunningAgent {
 }
 
 export async function startAgent(config: AgentConfig, log: (message: string) => void): Promise<RunningAgent> {
-  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  prepareDataDir(config.dataDir, log);
   const lock = acquireLock(config.dataDir);
   if (!lock.acquired) throw new AlreadyRunning(lock.pid, readUrl(config.dataDir));
   const cleanups: (() => Promise<void> | void)[] = [lock.release];

@@ -135,7 +135,8 @@ export function readConfigFile(path: string): ConfigInput {
   if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new ConfigError(`config file ${path}: must be a JSON object`);
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(parsed)) {
-    const type = FILE_KEYS[key];
+    // Own keys only: "__proto__" or "toString" must read as unknown, not as Object.prototype's.
+    const type = Object.hasOwn(FILE_KEYS, key) ? FILE_KEYS[key] : undefined;
     if (!type) throw new ConfigError(`config file ${path}: unknown key "${key}" (known: ${Object.keys(FILE_KEYS).join(', ')})`);
     if (type === 'section') {
       const errors = key === 'reports' ? parseReportsConfig(value, '.', 'UTC').errors : checkSection(key as 'otlp' | 'processing', value);

@@ -12,6 +12,7 @@ import { agentCpuBench } from './agent-cpu';
 import { alertBench, rulesBench } from './alert-latency';
 import { extensionBench } from './extension';
 import { ingestBench } from './ingest';
+import { loadBench } from './load';
 import { killTracked, type Bench, type BenchContext } from './lib';
 import { freshnessBench } from './push-latency';
 import { scalingBench, storeQueryBench, storeSizeBench } from './storage';
@@ -27,7 +28,7 @@ const BENCHES: Bench[] = [
   storeQueryBench,
   storeSizeBench,
   scalingBench,
-  // The load test, 50 generators at 20,000 lines/s, goes here ("reliability").
+  loadBench,
   extensionBench,
 ];
 

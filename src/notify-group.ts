@@ -4,6 +4,7 @@
  * the clock passed in.
  */
 import type { RunSummary } from '../agent/api/types';
+import { toastSafe } from './toast-text';
 
 export type NotificationLevel = 'failures' | 'failuresAndPartials' | 'off';
 
@@ -49,7 +50,7 @@ export class RunEndGrouper {
     const failed = runs.filter((r) => r.status === 'failed');
     const partial = runs.length - failed.length;
     const severity = failed.length > 0 ? 'error' : 'warning';
-    const name = (r: RunSummary) => (r.app ?? r.runId).replace(/\s+/g, ' ').slice(0, 60);
+    const name = (r: RunSummary) => toastSafe((r.app ?? r.runId).replace(/\s+/g, ' ').slice(0, 60));
     let message: string;
     if (runs.length === 1) {
       const r = runs[0];

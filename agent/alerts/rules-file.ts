@@ -177,7 +177,13 @@ export function parseRulesFile(text: string, fileName: string): ParsedRulesFile 
     const node = doc.getIn(path, true);
     return at(isNode(node) ? node.range?.[0] : undefined);
   };
-  const data = (doc.toJS() ?? {}) as RawFile;
+  let data: RawFile;
+  try {
+    // The yaml library refuses to expand aliases past a limit (a "billion laughs" file) by throwing.
+    data = (doc.toJS() ?? {}) as RawFile;
+  } catch (err) {
+    return fail([{ line: null, column: null, path: '', message: (err as Error).message }]);
+  }
   if (!validate(data)) {
     // allOf/if-then repeats an error at several schema paths; keep one per place and message.
     const seen = new Set<string>();

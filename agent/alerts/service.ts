@@ -74,6 +74,8 @@ export class AlertService {
   private firing: Labels[] = [];
   private chain: Promise<unknown> = Promise.resolve();
   private queued = false;
+  /** How long the last evaluation after a commit took; the next one waits at least four times that. */
+  private lastEvaluationMs = 0;
   private timer: NodeJS.Timeout | null = null;
   private soon: NodeJS.Timeout | null = null;
   private flushTimer: NodeJS.Timeout | null = null;
@@ -152,11 +154,14 @@ export class AlertService {
       this.queued = true;
       void this.step((now, fx) => {
         this.queued = false;
+        const t0 = performance.now();
         this.evaluate(now, fx);
+        this.lastEvaluationMs = performance.now() - t0;
       })
         .catch((err: Error) => this.opts.log(`alert evaluation failed: ${err.message}`))
         .finally(() => this.scheduleFlush());
-    }, this.opts.settleMs ?? 100);
+      // Under heavy ingest an evaluation reads many rows: keep it to a fifth of the time, or it starves ingest.
+    }, Math.max(this.opts.settleMs ?? 100, this.lastEvaluationMs * 4));
     this.soon.unref();
   }
 

@@ -210,7 +210,7 @@ export class ApiServer {
   private async answer(req: IncomingMessage, res: ServerResponse, route: Route, url: URL, m: RegExpExecArray): Promise<void> {
     try {
       const params: Record<string, string> = {};
-      route.names.forEach((name, i) => (params[name] = decodeURIComponent(m[i + 1])));
+      route.names.forEach((name, i) => (params[name] = decodePathSegment(m[i + 1])));
       const body = route.method === 'POST' ? await readJson(req) : undefined;
       const answer = JSON.stringify(await route.handler(url.searchParams, params, body));
       res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8' });
@@ -267,6 +267,14 @@ function readJson(req: IncomingMessage): Promise<unknown> {
     });
     req.on('error', reject);
   });
+}
+
+function decodePathSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new HttpError(400, 'bad_url', `the path segment ${JSON.stringify(segment.slice(0, 60))} is not valid percent-encoding`);
+  }
 }
 
 function digest(token: string): Buffer {

@@ -239,6 +239,8 @@ export const BAD_LINE_REASONS = [
   'bad_timestamp',
   'future_timestamp',
   'unknown_run',
+  'too_deep',
+  'not_stored',
 ] as const;
 export type BadLineReason = (typeof BAD_LINE_REASONS)[number];
 

@@ -5,6 +5,8 @@ import { ConfigError, resolveConfig, type ConfigInput } from '../config';
 
 /** Exit code of a second agent for the same data directory. */
 export const EXIT_ALREADY_RUNNING = 3;
+/** Exit code when `--port N` is taken by another program. */
+export const EXIT_PORT_IN_USE = 4;
 
 function int(value: string): number {
   const n = Number(value);
@@ -34,7 +36,8 @@ const program = new Command('genmon-agent')
     `
 The agent serves http://127.0.0.1:<port>/api/v1/... to clients holding the token in
 <data-dir>/agent.json (mode 0600). A second agent for the same data directory exits
-with code ${EXIT_ALREADY_RUNNING} and names the running one.`,
+with code ${EXIT_ALREADY_RUNNING} and names the running one; --port N taken by another program
+exits with code ${EXIT_PORT_IN_USE}.`,
   )
   .parse();
 
@@ -80,6 +83,10 @@ async function main(): Promise<void> {
     if (err instanceof AlreadyRunning) {
       log(`${err.message}; not starting a second one for ${config.dataDir}`);
       process.exit(EXIT_ALREADY_RUNNING);
+    }
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      log(`could not start: port ${config.port} on ${config.host} is taken by another program; choose another with --port N, or --port 0 for any free port`);
+      process.exit(EXIT_PORT_IN_USE);
     }
     log(`could not start: ${(err as Error).message}`);
     process.exit(1);

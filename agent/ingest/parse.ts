@@ -15,6 +15,12 @@ import { KNOWN_EVENT_TYPES, type EventBase } from './events';
 
 export const DEFAULT_MAX_FUTURE_MS = 5 * 60_000;
 export const DEFAULT_MAX_LINE_BYTES = 1024 * 1024;
+/**
+ * Deepest nesting of arrays and objects accepted. JSON.parse copes with any
+ * depth, but JSON.stringify and every recursive walk after it do not: a line
+ * nested 50,000 deep would throw when its row is written.
+ */
+export const MAX_DEPTH = 64;
 
 export interface ParseOptions {
   /** Epoch ms the timestamp is compared with. */
@@ -63,6 +69,8 @@ export function parseLine(line: Buffer, opts: ParseOptions): ParseResult {
     const at = firstBadByte(bytes);
     return bad('invalid_utf8', `line is not valid UTF-8 (byte 0x${bytes[at].toString(16).padStart(2, '0')} at offset ${start + at})`);
   }
+  const depth = nestingOver(bytes, MAX_DEPTH);
+  if (depth !== null) return bad('too_deep', `arrays and objects nest ${depth} deep; at most ${MAX_DEPTH} levels are accepted`);
   const text = bytes.toString('utf8');
   let value: unknown;
   try {
@@ -241,6 +249,35 @@ function num(s: string, from: number, length: number): number {
 
 function isDigit(code: number): boolean {
   return code >= 48 && code <= 57;
+}
+
+const OPEN_BRACE = 0x7b;
+const OPEN_BRACKET = 0x5b;
+
+/**
+ * How deep the line nests, when deeper than `max`; else null. Most lines hold
+ * a few brackets, which `indexOf` counts at memchr speed; only a line with
+ * more than `max` of them is walked byte by byte.
+ */
+function nestingOver(bytes: Buffer, max: number): number | null {
+  let opens = 0;
+  for (const code of [OPEN_BRACE, OPEN_BRACKET]) {
+    for (let i = bytes.indexOf(code); i >= 0 && opens <= max; i = bytes.indexOf(code, i + 1)) opens++;
+  }
+  if (opens <= max) return null;
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < bytes.length; i++) {
+    const c = bytes[i];
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === OPEN_BRACE || c === OPEN_BRACKET) deepest = Math.max(deepest, ++depth);
+    else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return deepest > max ? deepest : null;
 }
 
 /** Offset of the first byte that is not part of valid UTF-8; only called for lines known to be bad. */

@@ -93,10 +93,18 @@ export function clipStack(s: string | undefined): string | undefined {
   return s !== undefined && s.length > MAX_STACK ? s.slice(0, MAX_STACK) : s;
 }
 
+/**
+ * Sets an own property whatever the key: `obj[key] = v` with a sender's key
+ * "__proto__" would replace the object's prototype instead of keeping the attribute.
+ */
+export function setOwn<T>(obj: Record<string, T>, key: string, value: T): void {
+  Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
 /** Attributes without Genmon's own keys, for an error's context. */
 export function contextOf(a: Attrs, drop: (key: string) => boolean = () => false): Record<string, AttrValue> {
   const out: Record<string, AttrValue> = {};
-  for (const [k, v] of Object.entries(a)) if (!k.startsWith('genmon.') && !drop(k)) out[k] = v;
+  for (const [k, v] of Object.entries(a)) if (!k.startsWith('genmon.') && !drop(k)) setOwn(out, k, v);
   return out;
 }
 

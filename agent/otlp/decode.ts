@@ -5,6 +5,7 @@
  * ids come out base64 instead of hex, so one normalizer serves both encodings.
  */
 import type { AttrValue, Attrs, LogRecord, MetricKind, MetricPoint, ResourceGroup, Signal, Span, SpanEvent } from './model';
+import { setOwn } from './conventions';
 import { loadProto } from './proto-loader';
 
 export class DecodeError extends Error {}
@@ -123,7 +124,7 @@ export function attrs(v: unknown): Attrs {
   if (!Array.isArray(v)) return out;
   for (const kv of v) {
     if (!isObj(kv) || typeof kv.key !== 'string') continue;
-    out[kv.key] = anyValue(kv.value);
+    setOwn(out, kv.key, anyValue(kv.value));
   }
   return out;
 }
@@ -145,7 +146,7 @@ function anyValue(v: unknown, depth = 0): AttrValue {
   if (kv !== undefined) {
     const out: Record<string, AttrValue> = {};
     for (const e of Array.isArray(field(kv, 'values')) ? (field(kv, 'values') as unknown[]) : []) {
-      if (isObj(e) && typeof e.key === 'string') out[e.key] = anyValue(e.value, depth + 1);
+      if (isObj(e) && typeof e.key === 'string') setOwn(out, e.key, anyValue(e.value, depth + 1));
     }
     return out;
   }

@@ -54,7 +54,7 @@ export function mapMetrics(groups: ResourceGroup<MetricPoint>[]): Mapped {
     out.rejected += group.rejected;
     const service = text(group.resource, 'service.name') ?? 'unknown_service';
     for (const p of group.items) {
-      const known = UNDERSTOOD_METRICS[p.name];
+      const known = Object.hasOwn(UNDERSTOOD_METRICS, p.name) ? UNDERSTOOD_METRICS[p.name] : undefined;
       const toMs = p.unit === 's' ? 1000 : p.unit === 'ms' ? 1 : null;
       const scaled = known && toMs !== null && p.kind !== 'sum' && p.kind !== 'gauge'
         ? { sum_ms: scale(p.sum, toMs), min_ms: scale(p.min, toMs), max_ms: scale(p.max, toMs), bounds_ms: p.bounds?.map((b) => b * toMs) }

@@ -122,6 +122,7 @@ export class Applier {
   );
   /** The phase each run was last seen in, written once per run at the end of the record. */
   private readonly currentPhase = new Map<string, string>();
+  private oneByOne = false;
 
   readonly processing: IngestProcessing;
   /** API requests and database queries become rollups only; inferences are also kept raw for the run detail. */
@@ -172,6 +173,36 @@ export class Applier {
     this.machine = this.loadMachine();
     this.settings = this.loadSettings();
     this.rollup.retention = this.settings.retention;
+  }
+
+  /**
+   * A record that failed as a whole, again with each line in its own
+   * savepoint: a line that cannot be stored (a bug) is set aside as
+   * `not_stored` instead of taking the rest of its record with it.
+   */
+  applyOneByOne(record: JournalRecord, packed?: Buffer): ApplyResult {
+    this.oneByOne = true;
+    try {
+      return this.apply(record, packed);
+    } finally {
+      this.oneByOne = false;
+    }
+  }
+
+  /** Runs `write` and its derived rows in a savepoint; the error's message when it failed and was undone. */
+  private guarded(write: () => void): string | null {
+    this.st.db.exec('SAVEPOINT line');
+    try {
+      write();
+      this.flushDerived();
+      this.st.db.exec('RELEASE line');
+      return null;
+    } catch (err) {
+      this.st.db.exec('ROLLBACK TO line');
+      this.st.db.exec('RELEASE line');
+      this.forgetCaches();
+      return (err as Error).message;
+    }
   }
 
   /** `packed` is the body already compressed for the archive, when the caller has it. */
@@ -281,26 +312,36 @@ export class Applier {
         bad++;
         continue;
       }
-      accepted++;
       const kept = this.processing.filter(parsed.event, ref.path, parsed.ts);
-      if (kept === null) continue;
-      if (!parsed.known) {
-        const event = this.processing.enrich(kept);
-        this.st.run('INSERT INTO events (ts, run_id, type, source_id, line, body) VALUES (?, ?, ?, ?, ?, ?)', [
-          parsed.ts, event.run_id, event.type, src.id, lineNo, event === parsed.event && !transform ? line.toString('utf8') : JSON.stringify(event),
-        ]);
-        collected?.push(event);
+      if (kept === null) {
+        accepted++;
         continue;
       }
-      if (kept.type !== 'run.started' && !this.runs.known(kept.run_id)) {
-        if (this.processing.droppedRun(kept.run_id)) continue;
+      if (parsed.known && kept.type !== 'run.started' && !this.runs.known(kept.run_id)) {
+        if (this.processing.droppedRun(kept.run_id)) {
+          accepted++;
+          continue;
+        }
         this.bad('unknown_run', `${kept.type} for run "${clip(kept.run_id)}" that has no run.started`, ref.path, offset, excerptOf(line), at);
         bad++;
         continue;
       }
       const event = this.processing.enrich(kept);
-      this.derive(event as KnownEvent, parsed.ts, src.id, lineNo, touchedRuns, push);
-      collected?.push(event);
+      const row = () => {
+        if (!parsed.known) {
+          this.st.run('INSERT INTO events (ts, run_id, type, source_id, line, body) VALUES (?, ?, ?, ?, ?, ?)', [
+            parsed.ts, event.run_id, event.type, src.id, lineNo, event === parsed.event && !transform ? line.toString('utf8') : JSON.stringify(event),
+          ]);
+        } else this.derive(event as KnownEvent, parsed.ts, src.id, lineNo, touchedRuns, push);
+      };
+      const failure = this.oneByOne ? this.guarded(row) : (row(), null);
+      if (failure === null) {
+        accepted++;
+        collected?.push(event);
+      } else {
+        this.bad('not_stored', `could not be stored: ${clip(failure)}`, ref.path, offset, excerptOf(line), at);
+        bad++;
+      }
     }
     this.flushDerived();
     this.processing.saveCounts();

@@ -61,8 +61,11 @@ export function schemaVersion(db: Database): number {
   return Number(row[0]?.values[0]?.[0] ?? 0);
 }
 
-/** Brings a database up to `SCHEMA_VERSION`; refuses one from a newer agent. */
-export function migrate(db: Database): { from: number; to: number } {
+/**
+ * Brings a database up to `SCHEMA_VERSION`; refuses one from a newer agent.
+ * `inStep` runs inside each step's transaction, before it commits.
+ */
+export function migrate(db: Database, inStep?: (to: number) => void): { from: number; to: number } {
   const from = schemaVersion(db);
   if (from > SCHEMA_VERSION) {
     throw new DatabaseError(
@@ -74,6 +77,7 @@ export function migrate(db: Database): { from: number; to: number } {
     try {
       db.exec(MIGRATIONS[v]);
       db.run("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)", [String(v + 1)]);
+      inStep?.(v + 1);
       db.exec('COMMIT');
     } catch (err) {
       db.exec('ROLLBACK');

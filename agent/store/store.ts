@@ -9,7 +9,7 @@
  *   genmon.db.tmp    snapshot being written genmon.db.journal/  journal segments
  */
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync } from 'node:fs';
-import { open, rename, rm } from 'node:fs/promises';
+import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Database, SqlJsStatic } from 'sql.js';
 import type { PushMessage } from '../api/types';
@@ -18,14 +18,17 @@ import type { ProcessingCounts, ProcessingState } from '../ingest/processing/pip
 import { Applier, type ApplyResult } from './apply';
 import { decodeSegment, Journal, type JournalRecord, type RecordHeader } from './journal';
 import { packLines } from './pack';
-import { applyPragmas, DatabaseError, getMeta, loadSqlJs, migrate, openImage } from './sqlite';
+import { applyPragmas, DatabaseError, getMeta, loadSqlJs, migrate, openImage, schemaVersion } from './sqlite';
+import { SCHEMA_VERSION } from './schema';
 import { Statements } from './statements';
+import { pauseSync, readTestHooks, type TestHooks } from './test-hooks';
 import { partitionFileEffect, removeStaleParts } from './partition-files';
 
 export interface StoreOptions {
   dbPath: string;
   /** Where the store tells what it did on open (fallbacks, replays). */
   log: (message: string) => void;
+  /** The clock of waits (quiet moments, snapshot age). Default monotonic, so a wall clock set back stalls nothing. */
   now?: () => number;
   /** Snapshot when the journal segment grows past this. Default 128 MiB. */
   snapshotJournalBytes?: number;
@@ -72,11 +75,12 @@ export class Store {
   private snapshotting: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
   private dirty = false;
-  private lastCommitAt = 0;
+  private lastCommitAt = -Infinity;
   private lastSnapshotAt: number;
   private currentSeq: number;
   private prevSeq: number;
   private closed = false;
+  private readonly hooks: TestHooks;
 
   private constructor(
     readonly db: Database,
@@ -90,13 +94,14 @@ export class Store {
     this.currentSeq = seq;
     this.prevSeq = seq;
     this.lastSnapshotAt = this.now();
+    this.hooks = readTestHooks();
   }
 
   static async open(opts: StoreOptions): Promise<Store> {
     const SQL = await loadSqlJs();
     const dir = dirname(opts.dbPath);
     if (!opts.readOnly) mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const chosen = chooseGeneration(SQL, opts);
+    const chosen = chooseGeneration(SQL, opts, readTestHooks());
     const journalDir = `${opts.dbPath}.journal`;
     const journal = opts.readOnly ? null : new Journal(journalDir);
     const store = new Store(chosen.db, journal, opts, chosen.seq);
@@ -116,12 +121,12 @@ export class Store {
     }
     // Partitions built for a seal whose record never made it to the journal.
     if (!opts.readOnly) removeStaleParts(opts.dbPath);
-    if (journal) store.timer = setInterval(() => void store.maybeSnapshot(), 5_000).unref();
+    if (journal) store.timer = setInterval(() => void store.maybeSnapshot(), store.hooks.snapshotEveryMs ?? 5_000).unref();
     return store;
   }
 
   private now(): number {
-    return (this.opts.now ?? Date.now)();
+    return this.opts.now ? this.opts.now() : performance.now();
   }
 
   onPush(listener: (m: PushMessage) => void): () => void {
@@ -274,14 +279,33 @@ export class Store {
         this.db.exec('ROLLBACK TO rec');
         this.db.exec('RELEASE rec');
         this.applier.forgetCaches();
-        this.opts.log(`journal record ${record.seq} (${record.header.kind}) could not be applied: ${(err as Error).message}`);
-        results.push({ push: [], lines: 0, bad: 0 });
+        results.push(this.applyAgain(record, packed[i], err as Error));
       }
       this.currentSeq = record.seq;
     }
     this.st.run("INSERT OR REPLACE INTO meta (key, value) VALUES ('last_seq', ?)", [String(this.currentSeq)]);
     this.db.exec('COMMIT');
     return results;
+  }
+
+  /** A record that failed: its lines one by one, so only the line at fault is set aside. */
+  private applyAgain(record: JournalRecord, packed: Buffer | undefined, err: Error): ApplyResult {
+    const failed = `journal record ${record.seq} (${record.header.kind}) could not be applied: ${err.message}`;
+    if (record.header.kind === 'lines') {
+      this.db.exec('SAVEPOINT rec');
+      try {
+        const result = this.applier.applyOneByOne(record, packed);
+        this.db.exec('RELEASE rec');
+        this.opts.log(`${failed}; its lines were stored one by one, ${result.bad} set aside`);
+        return result;
+      } catch {
+        this.db.exec('ROLLBACK TO rec');
+        this.db.exec('RELEASE rec');
+        this.applier.forgetCaches();
+      }
+    }
+    this.opts.log(failed);
+    return { push: [], lines: 0, bad: 0 };
   }
 
   private emit(message: PushMessage): void {
@@ -301,6 +325,7 @@ export class Store {
 
   private async maybeSnapshot(): Promise<void> {
     if (!this.journal || this.snapshotting || !this.dirty) return;
+    if (this.hooks.snapshotEveryMs !== null) return this.snapshot().catch((err: Error) => this.opts.log(`snapshot failed: ${err.message}`));
     const limit = this.opts.snapshotJournalBytes ?? 128 * 1024 * 1024;
     const bytes = this.journal.segmentBytes;
     // An export copies the whole database and stalls ingest: wait for a quiet moment
@@ -339,7 +364,7 @@ export class Store {
     try {
       const file = await open(tmp, 'w', 0o600);
       try {
-        await file.writeFile(image);
+        await this.writeImage(file, image);
         await file.datasync();
       } finally {
         await file.close();
@@ -351,10 +376,25 @@ export class Store {
       throw err;
     }
     if (existsSync(dbPath)) await rename(dbPath, `${dbPath}.prev`);
+    await this.testPause('snapshot paused between renames');
     await rename(tmp, dbPath);
     fsyncDir(dirname(dbPath));
     journal.prune(this.prevSeq);
     this.prevSeq = seq;
+  }
+
+  private async writeImage(file: FileHandle, image: Uint8Array): Promise<void> {
+    if (this.hooks.snapshotPauseMs === 0) return file.writeFile(image);
+    const half = Math.floor(image.length / 2);
+    await file.write(image, 0, half);
+    await this.testPause('snapshot paused with its temp file half written');
+    await file.write(image, half, image.length - half);
+  }
+
+  private async testPause(what: string): Promise<void> {
+    if (this.hooks.snapshotPauseMs === 0) return;
+    this.opts.log(`test hook: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, this.hooks.snapshotPauseMs));
   }
 
   async close(): Promise<void> {
@@ -397,7 +437,7 @@ interface Generation {
 }
 
 /** Opens the newest usable generation among the database, its temp file and `.prev`. */
-function chooseGeneration(SQL: SqlJsStatic, opts: StoreOptions): Generation {
+function chooseGeneration(SQL: SqlJsStatic, opts: StoreOptions, hooks: TestHooks): Generation {
   const { dbPath, log } = opts;
   const candidates = [dbPath, `${dbPath}.tmp`, `${dbPath}.prev`].filter((p) => existsSync(p));
   let best: { db: Database; seq: number; path: string } | null = null;
@@ -409,7 +449,13 @@ function chooseGeneration(SQL: SqlJsStatic, opts: StoreOptions): Generation {
     let db: Database;
     try {
       db = openImage(SQL, readFileSync(path));
-      migrate(db);
+      const from = schemaVersion(db);
+      if (from > 0 && from < SCHEMA_VERSION) log(`${path}: schema version ${from}, migrating to ${SCHEMA_VERSION}`);
+      migrate(db, () => {
+        if (hooks.migrationPauseMs === 0) return;
+        log('test hook: migration paused before its commit');
+        pauseSync(hooks.migrationPauseMs);
+      });
     } catch (err) {
       if (err instanceof DatabaseError && /newer than this agent/.test(err.message)) throw err;
       if (path !== `${dbPath}.tmp`) log(`database file ${path} is unusable (${(err as Error).message})`);

@@ -1,6 +1,6 @@
 /** Finding log files under the watched directories. */
-import { readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readdir, realpath, stat } from 'node:fs/promises';
+import { isAbsolute, join, relative } from 'node:path';
 
 export interface FoundFile {
   path: string;
@@ -15,14 +15,30 @@ export function fileKey(st: { dev: number; ino: number }): string {
   return `${st.dev}:${st.ino}`;
 }
 
+/** A `*.jsonl` name that is not followed, and why. */
+export interface RefusedFile {
+  path: string;
+  why: string;
+}
+
+function inside(path: string, root: string): boolean {
+  const rel = relative(root, path);
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
+}
+
 /**
  * Every regular `*.jsonl` file under `root`, and the directories walked (to
  * watch them). Symlinked directories are not followed, so a link loop cannot
- * trap the walk; a missing root yields nothing.
+ * trap the walk; a symlinked file is followed only when it resolves inside
+ * `root`, so a log directory (a cloned repository's, say) cannot point the
+ * agent at `~/.ssh/id_rsa` and have it stored and served as bad lines. A
+ * missing root yields nothing.
  */
-export async function scanDir(root: string, suffix = '.jsonl'): Promise<{ files: FoundFile[]; dirs: string[] }> {
+export async function scanDir(root: string, suffix = '.jsonl'): Promise<{ files: FoundFile[]; dirs: string[]; refused: RefusedFile[] }> {
   const files: FoundFile[] = [];
   const dirs: string[] = [];
+  const refused: RefusedFile[] = [];
+  let realRoot: string | null = null;
   async function walk(dir: string, depth: number): Promise<void> {
     let entries;
     try {
@@ -37,16 +53,25 @@ export async function scanDir(root: string, suffix = '.jsonl'): Promise<{ files:
         if (depth < MAX_DEPTH) await walk(path, depth + 1);
       } else if (entry.name.endsWith(suffix) && (entry.isFile() || entry.isSymbolicLink())) {
         try {
+          if (entry.isSymbolicLink()) {
+            realRoot ??= await realpath(root);
+            const target = await realpath(path);
+            if (!inside(target, realRoot)) {
+              refused.push({ path, why: `it links to ${target}, outside the log directory` });
+              continue;
+            }
+          }
           const st = await stat(path);
           if (st.isFile()) files.push({ path, key: fileKey(st), size: st.size });
-        } catch {
+        } catch (err) {
           // Vanished between readdir and stat, or a dangling or looping link.
+          if (entry.isSymbolicLink()) refused.push({ path, why: `it is a link that cannot be followed (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})` });
         }
       }
     }
   }
   await walk(root, 0);
-  return { files, dirs };
+  return { files, dirs, refused };
 }
 
 /** Finds the file with identity `key` among all entries of `dir` (a renamed, rotated log). */

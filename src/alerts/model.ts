@@ -6,6 +6,7 @@
 import type { AlertNotification, AlertView, ErrorGroup, IncidentDetail, SilenceView, TimelineEntry } from '../../agent/api/types';
 import { ERROR_CATEGORIES } from '../../agent/ingest/events';
 import { ago, oneLine, severityIcon, type NodeModel } from '../views/model';
+import { toastSafe } from '../toast-text';
 
 /** Alerts whose notifications are held back, and why, in words. */
 export function muteText(a: AlertView): string | null {
@@ -177,7 +178,7 @@ export function alertToast(n: AlertNotification, level: ToastLevel): { severity:
   const severity = n.firing.length === 0 ? 'info' : n.severity === 'critical' || n.severity === 'error' ? 'error' : n.severity === 'warning' ? 'warning' : 'info';
   const prefix = n.reason === 'escalated' ? 'Escalated: ' : n.reason === 'repeat' ? 'Still firing: ' : '';
   const body = n.body ? `: ${oneLine(n.body.split('\n')[0], 200)}` : '';
-  return { severity, message: `${prefix}${oneLine(n.title, 120)}${body}`, fingerprints: n.firing.map((a) => a.fingerprint) };
+  return { severity, message: toastSafe(`${prefix}${oneLine(n.title, 120)}${body}`), fingerprints: n.firing.map((a) => a.fingerprint) };
 }
 
 /** Matchers that silence a notification's whole group. */

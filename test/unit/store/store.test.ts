@@ -20,7 +20,7 @@ async function withStore(fn: (store: Store, commit: (events: Record<string, unkn
   const dbPath = join(dir, 'genmon.db');
   let offset = 0;
   clock = 0;
-  const store = await Store.open({ dbPath, log: () => undefined, now: () => T0 + 3600_000 });
+  const store = await Store.open({ dbPath, log: () => undefined });
   const commit = async (events: Record<string, unknown>[]) => {
     const body = lines(events);
     await store.commit([{ header: { kind: 'lines', at: T0 + 3600_000, src: { key: '1:1', path: '/logs/a.jsonl', fingerprint: null }, start: offset, end: offset + body.length, size: offset + body.length }, body }]);
@@ -91,4 +91,39 @@ test('model inferences land in their table with their fields; API requests and D
     assert.deepEqual(rollup('genmon_db_query_duration_seconds'), [{ labels: '{"operation":"select"}', count: 1, sum: 0.0035 }]);
     assert.deepEqual(rollup('genmon_db_deadlocks_total'), [{ labels: '{}', count: 1, sum: 1 }]);
     assert.equal(detail.run.status, 'success');
+  }));
+
+test('a line whose rows cannot be written is set aside as not_stored; the other lines of its record are stored', () =>
+  withStore(async (store, commit) => {
+    // Stands in for a bug in deriving rows: writing the run "poison" throws.
+    const run = store.st.run.bind(store.st);
+    store.st.run = (sql, params) => {
+      if (params.includes('poison')) throw new Error('simulated failure');
+      run(sql, params);
+    };
+    await commit([
+      { run_id: 'before', type: 'run.started' },
+      { run_id: 'poison', type: 'run.started' },
+      { run_id: 'after', type: 'run.started' },
+      { run_id: 'after', type: 'error', category: 'system', severity: 'error', message: 'kept' },
+    ]);
+    const q = new Queries(store.st);
+    assert.deepEqual(q.runs({ limit: 10 }).map((r) => r.runId).sort(), ['after', 'before']);
+    assert.equal(q.errors({ from: 0, to: Number.MAX_SAFE_INTEGER, limit: 10 }).length, 1);
+    const ingest = q.ingest();
+    assert.equal(ingest.eventsStored, 3);
+    const example = ingest.examples.find((b) => b.reason === 'not_stored');
+    assert.match(example?.message ?? '', /could not be stored: simulated failure/);
+  }));
+
+test('a line nested deeper than the limit is set aside as too_deep, and its record is stored', () =>
+  withStore(async (store, commit) => {
+    await commit([
+      { run_id: 'deep', type: 'run.started' },
+      { run_id: 'deep', type: 'error', category: 'system', severity: 'error', message: 'm', context: JSON.parse(`${'{"a":'.repeat(3000)}1${'}'.repeat(3000)}`) },
+      { run_id: 'deep', type: 'error', category: 'system', severity: 'error', message: 'shallow' },
+    ]);
+    const q = new Queries(store.st);
+    assert.deepEqual(q.errors({ from: 0, to: Number.MAX_SAFE_INTEGER, limit: 10 }).map((e) => e.message), ['shallow']);
+    assert.match(q.ingest().examples.find((b) => b.reason === 'too_deep')?.message ?? '', /nest 3001 deep; at most 64/);
   }));
