@@ -86,6 +86,7 @@ export function oneLine(text: string, max = 120): string {
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
+/** The Overview's glance figures over the summary's range (24 h), above the registry's sections. */
 export function overviewNodes(s: Summary): NodeModel[] {
   const rate = s.successRate === null ? '–' : `${(s.successRate * 100).toFixed(1)}%`;
   const sample = s.latestSample;
@@ -96,6 +97,7 @@ export function overviewNodes(s: Summary): NodeModel[] {
     { id: 'successes', label: 'Successes', description: String(s.successes), icon: statusIcon('success') },
     { id: 'failures', label: 'Failures', description: String(s.failures), icon: statusIcon('failed') },
     { id: 'partials', label: 'Partial successes', description: String(s.partials), icon: statusIcon('partial') },
+    ...(s.abandoned !== undefined ? [{ id: 'abandoned', label: 'Abandoned', description: String(s.abandoned), icon: statusIcon('abandoned'), tooltip: 'Runs that never ended within the run timeout, or that the user gave up' }] : []),
     { id: 'running', label: 'Running', description: String(s.running), icon: { id: 'sync' } },
     {
       id: 'phases',

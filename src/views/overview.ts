@@ -1,9 +1,11 @@
 /**
- * The Overview tree: a section per area of the spec from the agent's metric
- * registry. A section or a figure fetches its values only when expanded, and
- * again after pushes while it stays expanded (the tree refreshes, VS Code asks
- * again for the children of what is open). An agent without the registry
- * gets the summary figures instead.
+ * The Overview tree: first the figures a person checks at a glance (success
+ * rate, attempts by outcome, phase p50/p95, the machine now, errors by
+ * category, from `/summary`), then a section per area of the spec from the
+ * agent's metric registry. A section or a figure fetches its values only when
+ * expanded, and again after pushes while it stays expanded (the tree
+ * refreshes, VS Code asks again for the children of what is open). An agent
+ * without the registry shows the glance figures alone.
  */
 import * as vscode from 'vscode';
 import type { MetricDescriptor } from '../../agent/api/types';
@@ -29,7 +31,7 @@ export function createOverviewTree(context: vscode.ExtensionContext, connection:
       const s = await connection.get('/summary', { from: Date.now() - DAY });
       void vscode.commands.executeCommand('setContext', 'genmon.hasRuns', s.attempts > 0 || s.lastRun !== null);
       registry ??= await connection.get('/metrics/registry').catch(() => null);
-      return registry?.length ? sectionNodes(registry) : overviewNodes(s);
+      return [...overviewNodes(s), ...(registry?.length ? sectionNodes(registry) : [])];
     },
     async (node) => {
       if (!registry) return [];

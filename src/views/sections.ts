@@ -30,8 +30,6 @@ export const SECTIONS: readonly Section[] = [
 ];
 /** Areas no section names still show, so a new figure is never hidden. */
 const OTHER: Section = { id: 'other', label: 'Other', areas: [], icon: 'ellipsis' };
-/** Open on first show: the figures most people come for. */
-const OPEN_SECTIONS = new Set(['generation']);
 
 /** Labels that filter runs rather than split a figure into parts worth listing. */
 const FILTER_LABELS = new Set<MetricLabel>(['project_type', 'template', 'user', 'session']);
@@ -52,7 +50,6 @@ export function sectionNodes(registry: readonly MetricDescriptor[]): NodeModel[]
       tooltip: `${section.label}: ${n} figures of the last 24 h. Expand to fetch them.`,
       icon: { id: section.icon },
       expandable: true,
-      expanded: OPEN_SECTIONS.has(section.id),
       contextValue: 'section',
     });
   }

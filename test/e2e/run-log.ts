@@ -8,6 +8,9 @@ import { join } from 'node:path';
 import { writeDemoHistory } from '../../agent/demo';
 import { ERROR_CATEGORIES } from '../../agent/ingest/events';
 
+/** The agent's default run timeout (`abandonAfterMinutes`). */
+export const ABANDON_AFTER_MS = 30 * 60_000;
+
 type Event = Record<string, unknown> & { run_id: string; type: string };
 
 export interface Counts {
@@ -16,6 +19,8 @@ export interface Counts {
   failures: number;
   partials: number;
   running: number;
+  /** Given up by the user (`run.abandoned`), or with no end within the agent's run timeout. */
+  abandoned: number;
   errorsByCategory: Record<string, number>;
 }
 
@@ -70,15 +75,23 @@ export class RunLog {
       const ts = typeof e.ts === 'number' ? e.ts : Date.parse(e.ts);
       if (e.type === 'run.started') this.runs.set(e.run_id, { startedAt: ts, status: 'running' });
       if (e.type === 'run.ended') this.runs.get(e.run_id)!.status = e.status!;
+      if (e.type === 'run.abandoned') this.runs.get(e.run_id)!.status = 'abandoned';
       if (e.type === 'error') this.errors.push({ ts, category: e.category! });
     }
   }
 
-  /** What the agent should count for runs started (and errors seen) in [from, to]. */
-  counts(from: number, to: number): Counts {
-    const statuses = [...this.runs.values()].filter((r) => r.startedAt >= from && r.startedAt <= to).map((r) => r.status);
+  /**
+   * What the agent should count for runs started (and errors seen) in
+   * [from, to], once it has swept runs still running `abandonAfterMs` after
+   * their start (the agent's default timeout, 30 min) into abandoned.
+   */
+  counts(from: number, to: number, abandonAfterMs = ABANDON_AFTER_MS): Counts {
+    const now = Date.now();
+    const statuses = [...this.runs.values()]
+      .filter((r) => r.startedAt >= from && r.startedAt <= to)
+      .map((r) => (r.status === 'running' && r.startedAt < now - abandonAfterMs ? 'abandoned' : r.status));
     const n = (s: string) => statuses.filter((x) => x === s).length;
     const errorsByCategory = Object.fromEntries(ERROR_CATEGORIES.map((c) => [c, this.errors.filter((e) => e.category === c && e.ts >= from && e.ts <= to).length]));
-    return { attempts: statuses.length, successes: n('success'), failures: n('failed'), partials: n('partial'), running: n('running'), errorsByCategory };
+    return { attempts: statuses.length, successes: n('success'), failures: n('failed'), partials: n('partial'), running: n('running'), abandoned: n('abandoned'), errorsByCategory };
   }
 }

@@ -26,11 +26,17 @@ after(async () => {
   await wb?.stop();
 });
 
-/** Chart id → points drawn, and how many canvases the dashboard has, or null before it has loaded. */
+/**
+ * Chart id → points drawn on the tab shown, and how many canvases that tab
+ * shows (the other tabs' canvases are in the page but hidden), or null before
+ * the dashboard has loaded.
+ */
 async function charts(w: Workbench): Promise<{ points: Record<string, number>; canvases: number } | null> {
   const frame = await w.webviewFrame('__genmonCharts');
   if (!frame) return null;
-  return frame.evaluate(`({ points: window.__genmonCharts, canvases: document.querySelectorAll('canvas').length })`).catch(() => null) as Promise<{
+  return frame
+    .evaluate(`({ points: window.__genmonCharts, canvases: [...document.querySelectorAll('canvas')].filter((c) => c.getClientRects().length > 0).length })`)
+    .catch(() => null) as Promise<{
     points: Record<string, number>;
     canvases: number;
   } | null>;
@@ -87,8 +93,10 @@ scenario('a failing run: a toast with Show Run, Open Dashboard and Mute for 1 h;
   const t0 = Date.now() - 120_000;
   wb.log.run('b.jsonl', 'old-fail', { app: 'invoice-portal', status: 'failed', endedAt: t0 - 1000, error: { category: 'generation', message: 'model refused the schema' } });
   for (let i = 0; i < 110; i++) wb.log.run('c.jsonl', `newer-${i}`, { app: `landing-${i}`, status: 'success', endedAt: t0 + i * 1000 });
-  const expected = wb.log.counts(Date.now() - 24 * HOUR, Date.now()).attempts;
-  await wb.until(`Attempts ${expected} in the Overview`, async () => (await wb.rows('Overview')).includes(`Attempts ${expected}`), 60_000);
+  const expected = wb.log.counts(Date.now() - 24 * HOUR, Date.now());
+  await wb.until(`Attempts ${expected.attempts} in the Overview`, async () => (await wb.rows('Overview')).includes(`Attempts ${expected.attempts}`), 60_000);
+  // The history's runs that never ended are older than the run timeout: the agent's sweep (once a minute) calls them abandoned.
+  await wb.until(`Abandoned ${expected.abandoned} in the Overview`, async () => (await wb.rows('Overview')).includes(`Abandoned ${expected.abandoned}`), 120_000);
   const page = await wb.api<RunSummary[]>('/runs?limit=100');
   assert.ok(!page.some((r) => r.runId === 'old-fail'), 'the failing run is older than the 100 runs the tree lists');
 
@@ -110,7 +118,7 @@ scenario('"Genmon: Show Dashboard" from the palette: every chart draws inside th
   const drawn = await wb.until('every chart drawn', async () => {
     const c = await charts(wb);
     return everyChartDrawn(c) ? c : null;
-  }, 60_000);
+  }, 60_000, async () => `charts: ${JSON.stringify(await charts(wb))}`);
   await wb.shot('e2e-5-dashboard-dark');
   await wb.shot('e2e-5-dashboard-dark-editor', '.part.editor');
 
@@ -122,15 +130,16 @@ scenario('"Genmon: Show Dashboard" from the palette: every chart draws inside th
   await wb.setTheme(DARK);
   await wb.until('the webview in the dark theme', () => frame.evaluate(`document.body.classList.contains('vscode-dark')`));
 
-  // A run that starts and is still running puts the first "running" point into the newest bucket of Attempts by outcome.
-  const before = drawn.points.attempts;
-  assert.ok(before !== undefined, `charts: ${Object.keys(drawn.points).join(', ')}`);
-  wb.log.append('a.jsonl', { run_id: 'live-1', type: 'run.started', app: 'live' });
+  // A run that ends adds one to the newest bucket of Runs by outcome, and to the Attempts tile.
+  assert.ok(drawn.points.attempts !== undefined, `charts: ${Object.keys(drawn.points).join(', ')}`);
+  const totals = () => frame.evaluate(`window.__genmonChartTotals`) as Promise<Record<string, number>>;
+  const before = (await totals()).attempts;
+  wb.log.run('a.jsonl', 'live-1', { app: 'live', status: 'success' });
   const attempts = wb.log.counts(Date.now() - 24 * HOUR, Date.now()).attempts;
-  await wb.until(`Attempts ${attempts} on the dashboard and one more point on its chart`, async () => {
+  await wb.until(`Attempts ${attempts} on the dashboard and one more run on Runs by outcome`, async () => {
     const tile = await frame.evaluate(`document.querySelector('[data-tile="attempts"] .tile-value')?.textContent`);
-    return tile === attempts.toLocaleString('en-US') && (await charts(wb))?.points.attempts === before + 1;
-  });
+    return tile === attempts.toLocaleString('en-US') && (await totals()).attempts === before + 1;
+  }, 30_000, async () => `tile ${await frame.evaluate(`document.querySelector('[data-tile="attempts"] .tile-value')?.textContent`)}, runs by outcome ${(await totals()).attempts} (before ${before})`);
 });
 
 scenario('a run whose app name and error message hold markup: text in the toast, the Runs and Errors trees and the dashboard; no script runs', w, async (wb) => {
@@ -165,24 +174,36 @@ scenario('a run whose app name and error message hold markup: text in the toast,
 scenario('"Genmon: Show Report" opens a Markdown report whose counts are the runs and errors written', w, async (wb) => {
   await wb.command('Genmon: Show Report');
   await wb.pick('Last 24 hours');
+  const want = wb.log.counts(Date.now() - 24 * HOUR, Date.now());
   const lines = await wb.until('the report in an editor', async () => {
     const l = await wb.editorLines();
-    return l.some((x) => x.startsWith('# Genmon report')) && l.some((x) => x.startsWith('| Success rate')) ? l : null;
-  });
-  const want = wb.log.counts(Date.now() - 24 * HOUR, Date.now());
-  const header = lines.findIndex((x) => x.startsWith('| Success rate'));
-  const cells = lines[header + 2].split('|').map((c) => c.trim()).filter(Boolean);
-  const rate = want.successes / (want.successes + want.failures + want.partials);
-  assert.deepEqual(cells, [`${(rate * 100).toFixed(1)}%`, ...[want.attempts, want.successes, want.failures, want.partials, want.running].map(String)]);
+    return l.some((x) => x.startsWith('# Daily summary')) && l.some((x) => x.startsWith('| Still running')) ? l : null;
+  }, 30_000, async () => `editor lines: ${JSON.stringify((await wb.editorLines()).slice(0, 12))}; tab: ${await wb.activeTab()}`);
+  // "| Runs started | 414 | 0 | new |": a figure's label and its value in this range (the first table that names it).
+  const figures = new Map<string, string>();
+  for (const c of lines.map((l) => l.split('|').map((x) => x.trim()))) if (c.length >= 4 && !figures.has(c[1])) figures.set(c[1], c[2]);
+  const rate = want.successes / (want.successes + want.failures + want.partials + want.abandoned);
+  const count = (n: number) => n.toLocaleString('en-US');
+  assert.deepEqual(
+    ['Runs started', 'Success rate', 'Failed runs', 'Succeeded', 'Partial', 'Abandoned', 'Still running'].map((f) => [f, figures.get(f)]),
+    [
+      ['Runs started', count(want.attempts)], ['Success rate', `${(rate * 100).toFixed(1)}%`], ['Failed runs', count(want.failures)],
+      ['Succeeded', count(want.successes)], ['Partial', count(want.partials)], ['Abandoned', count(want.abandoned)], ['Still running', count(want.running)],
+    ],
+  );
   await wb.shot('e2e-7-report');
-  // The errors table is further down: Ctrl+End brings it into view.
-  await wb.page.keyboard.press('Control+End');
+  // The errors by category are further down, past the top errors and new groups: find them as a person would.
+  await wb.page.keyboard.press('Control+f');
+  await wb.until('the find widget', () => wb.page.isVisible('.editor-group-container.active .find-widget.visible textarea, .editor-group-container.active .find-widget.visible input'));
+  await wb.page.keyboard.type('| Category | Count');
+  await wb.page.keyboard.press('Enter');
+  await wb.page.keyboard.press('Escape');
   const byCategory = await wb.until('the errors by category', async () => {
     const l = await wb.editorLines();
     const i = l.findIndex((x) => x.startsWith('| Category | Count'));
     return i >= 0 && l.length > i + 5 ? l.slice(i + 2, i + 6) : null;
-  });
-  assert.deepEqual(byCategory, Object.entries(want.errorsByCategory).map(([c, n]) => `| ${c} | ${n} |`));
+  }, 30_000, async () => `editor lines: ${JSON.stringify(await wb.editorLines())}`);
+  assert.deepEqual(byCategory, Object.entries(want.errorsByCategory).map(([c, n]) => `| ${c} | ${count(n)} |`));
 });
 
 scenario('killing the agent: the status bar and the views show it is away, and the extension starts it again', w, async (wb) => {

@@ -135,13 +135,20 @@ export class Workbench {
     return apiGet<T>(d, path);
   }
 
-  /** Polls `check` until it gives a value; on time-out the scenario's failure report says what was on screen. */
-  async until<T>(what: string, check: () => Promise<T | null | false | undefined>, timeoutMs = 30_000): Promise<T> {
+  /**
+   * Polls `check` until it gives a value; on time-out the scenario's failure
+   * report says what was on screen, and `seen` (when given) what the check
+   * last looked at.
+   */
+  async until<T>(what: string, check: () => Promise<T | null | false | undefined>, timeoutMs = 30_000, seen?: () => Promise<string>): Promise<T> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const v = await check();
       if (v) return v;
-      if (Date.now() > deadline) throw new Error(`${what}: not seen within ${timeoutMs / 1000} s`);
+      if (Date.now() > deadline) {
+        const last = seen ? await seen().catch((e: Error) => `(could not tell: ${e.message})`) : '';
+        throw new Error(`${what}: not seen within ${timeoutMs / 1000} s${last ? `; last seen: ${last}` : ''}`);
+      }
       await new Promise((r) => setTimeout(r, 200));
     }
   }

@@ -60,6 +60,7 @@ export const daily = defineTemplate<DailyInput>({
             figures: [
               figure('successes', 'Succeeded', s.successes, 'count'),
               figure('partials', 'Partial', s.partials, 'count'),
+              figure('abandoned', 'Abandoned', s.abandoned ?? 0, 'count'),
               figure('running', 'Still running', s.running, 'count'),
             ],
           },

@@ -58,3 +58,22 @@ test('a run that ended long ago (a log read late, an agent catching up) does not
   g.add({ ...run('fresh', 'failed'), endedAt: now - 1000 }, 'failures', 0, now);
   assert.deepEqual(g.take(now + 2000)?.runIds, ['fresh']);
 });
+
+test('the Overview glance: outcomes, phase p50/p95, the machine now and errors by category, from the summary', async () => {
+  const { overviewNodes } = await import('../../../src/views/model');
+  const p = (p50: number | null, p95: number | null) => ({ count: p50 === null ? 0 : 3, p50, p90: p95, p95, p99: p95 });
+  const nodes = overviewNodes({
+    from: 0, to: 1, attempts: 12, successes: 7, failures: 2, partials: 1, running: 1, abandoned: 1, successRate: 0.7,
+    phases: { blueprint: p(1200, 4000), codegen: p(20_000, 65_000), validation: p(null, null), deployment: p(900, 900) },
+    total: p(30_000, 70_000),
+    errorsByCategory: { generation: 3, validation: 1, deployment: 0, system: 2 },
+    errorsBySeverity: { info: 0, warning: 1, error: 4, critical: 1 },
+    lastRun: null, latestSample: null, mounts: [], peaks: { cpu: null, memUsed: null, load1: null, diskReadBytes: null, diskWriteBytes: null, netRxBytes: null, netTxBytes: null },
+  } as never);
+  const row = (id: string) => nodes.find((n) => n.id === id);
+  assert.deepEqual(nodes.slice(0, 7).map((n) => `${n.label} ${n.description}`), ['Success rate 70.0%', 'Attempts 12', 'Successes 7', 'Failures 2', 'Partial successes 1', 'Abandoned 1', 'Running 1']);
+  assert.deepEqual(row('phases')!.children!.map((c) => `${c.label} ${c.description}`), ['blueprint 1.2 s / 4.0 s', 'codegen 20.0 s / 1 min 5 s', 'validation – / –', 'deployment 900 ms / 900 ms']);
+  assert.equal(row('machine')!.description, 'no sample yet');
+  assert.equal(row('errors')!.description, '6');
+  assert.deepEqual(row('errors')!.children!.map((c) => `${c.label} ${c.description}`), ['validation 1', 'generation 3', 'deployment 0', 'system 2']);
+});
