@@ -8,6 +8,7 @@ import { readFileSync, renameSync, rmSync, unwatchFile, watchFile, writeFileSync
 import { registerAlertRoutes } from './api/alert-routes';
 import { discoveryPath } from './api/discovery';
 import { registerRoutes } from './api/routes';
+import { registerSourceRoutes } from './api/source-routes';
 import { ApiServer } from './api/server';
 import type { DiscoveryFile, Health, MountUsage, Sample } from './api/types';
 import type { AgentConfig } from './config';
@@ -70,13 +71,15 @@ export async function startAgent(config: AgentConfig, log: (message: string) => 
     const store = await Store.open({ dbPath: config.dbPath, log });
     cleanups.push(() => store.close());
     const queries = new Queries(store.st);
+    /** The tailer's directories once it runs (a window may add some); the configured ones before. */
+    let followed: (() => readonly string[]) | null = null;
     const health = (): Health => ({
       ok: true,
       version: VERSION,
       pid: process.pid,
       startedAt,
       dbPath: config.dbPath,
-      logDirs: config.logDirs,
+      logDirs: [...(followed?.() ?? config.logDirs)],
       schemaVersion: SCHEMA_VERSION,
       historyMs: tierRetentionMs(config.retention, '1d'),
     });
@@ -145,7 +148,18 @@ export async function startAgent(config: AgentConfig, log: (message: string) => 
 
     const tailer = new Tailer({ dirs: config.logDirs, store, log });
     await tailer.start();
+    followed = () => tailer.directories;
     cleanups.push(() => tailer.stop());
+    // Windows sharing this agent add their workspaces' log directories; /health and the discovery file list them.
+    registerSourceRoutes(server, {
+      list: () => tailer.directories,
+      add: (dirs) => {
+        const added = tailer.addDirs(dirs);
+        if (added.length) writeDiscovery(config, { pid: process.pid, version: VERSION, url, token, dbPath: config.dbPath, logDirs: [...tailer.directories], startedAt });
+        return added;
+      },
+      log,
+    });
 
     // After the tailer's first read, so a report caught up at start sees the lines logged while the agent was down.
     const reports = startReports({ store, queries, server, alerts, config: config.reports, webhook: config.webhookUrl !== null, log });
@@ -193,7 +207,7 @@ export async function startAgent(config: AgentConfig, log: (message: string) => 
       cleanups.push(() => controller.abort());
     }
 
-    writeDiscovery(config, { pid: process.pid, version: VERSION, url, token, dbPath: config.dbPath, logDirs: config.logDirs, startedAt });
+    writeDiscovery(config, { pid: process.pid, version: VERSION, url, token, dbPath: config.dbPath, logDirs: [...tailer.directories], startedAt });
     cleanups.push(() => rmSync(discoveryPath(config.dataDir), { force: true }));
     return { url, store, tailer, stop };
   } catch (err) {

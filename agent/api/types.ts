@@ -307,6 +307,8 @@ export interface Endpoints extends AlertEndpoints, ReportEndpoints {
 /** POST endpoints: JSON body in, JSON out. */
 export interface Actions extends AlertActions, StorageActions {
   '/errors/groups/:fingerprint/status': { body: { status: ErrorGroupStatus }; response: ErrorGroup };
+  /** Follow these log directories too (absolute paths); answers every directory followed now and those just added. */
+  '/sources': { body: { dirs: string[] }; response: { logDirs: string[]; added: string[] } };
 }
 
 /** Messages on `GET /api/v1/stream` (Server-Sent Events, `data:` is this JSON). */

@@ -80,8 +80,31 @@ export class Tailer {
   private readonly warned = new Set<string>();
   private idle: (() => void)[] = [];
 
+  /** The watched directories: those of the options, then any added while running. */
+  private readonly dirs: string[];
+
   constructor(private readonly opts: TailerOptions) {
     this.scanEveryMs = opts.scanMs ?? 2000;
+    this.dirs = [...opts.dirs];
+  }
+
+  /** The directories followed now. */
+  get directories(): readonly string[] {
+    return this.dirs;
+  }
+
+  /**
+   * Follows more directories from now on (another VS Code window sharing this
+   * agent brings its workspace's logs); their files are read from their
+   * checkpoints, or from the start. Returns the ones not followed before.
+   */
+  addDirs(dirs: readonly string[]): string[] {
+    const added = [...new Set(dirs)].filter((d) => !this.dirs.includes(d));
+    if (added.length === 0 || this.stopped) return [];
+    this.dirs.push(...added);
+    for (const d of added) this.dirtyDirs.add(d);
+    this.schedule();
+    return added;
   }
 
   /** Wall-clock time, for what is recorded (journal records, checkpoints). */
@@ -159,7 +182,7 @@ export class Tailer {
       const began = Date.now();
       this.dirtyDirs.clear();
       this.dirtyPaths.clear();
-      for (const dir of this.opts.dirs) await this.scan(dir);
+      for (const dir of this.dirs) await this.scan(dir);
       this.lastScanAt = this.clock();
       // Scanning many files costs; never spend more than a fifth of the time on it.
       this.scanEveryMs = Math.max(this.opts.scanMs ?? 2000, (Date.now() - began) * 5);

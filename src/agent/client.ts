@@ -139,11 +139,29 @@ export class AgentClient implements AgentConnection {
       return;
     }
     try {
-      const health = (await agentRequest(agent, '/health', 5000)) as Health;
+      let health = (await agentRequest(agent, '/health', 5000)) as Health;
+      health = await this.shareLogDirs(agent, health, settings.logDirs);
       this.agent = agent;
       this.openStream(agent, health);
     } catch (err) {
       this.unreachable(`agent at ${agent.url} did not answer: ${(err as Error).message}`);
+    }
+  }
+
+  /**
+   * An agent another window started follows that window's log directories:
+   * ask it to follow this workspace's too. A refusal is logged, not fatal.
+   */
+  private async shareLogDirs(agent: DiscoveryFile, health: Health, dirs: string[]): Promise<Health> {
+    const missing = dirs.filter((d) => !health.logDirs.includes(d));
+    if (missing.length === 0) return health;
+    try {
+      const answer = (await agentRequest(agent, '/sources', 5000, { dirs: missing })) as Actions['/sources']['response'];
+      if (answer.added.length) this.log(`the agent follows ${answer.added.join(', ')} too`);
+      return { ...health, logDirs: answer.logDirs };
+    } catch (err) {
+      this.log(`the agent would not follow ${missing.join(', ')}: ${(err as Error).message}`);
+      return health;
     }
   }
 
