@@ -35,6 +35,18 @@ export interface FactSource {
   costs(key: CostKey, from: number, to: number, filters: MetricFilters): CostRow[];
   /** Distinct values of a run column (project_type, template, model) among runs started in [from, to). */
   distinct(column: 'project_type' | 'template' | 'model', from: number, to: number): string[];
+  /**
+   * Runs started in [from, to) that pass the filters, split in two: each
+   * sealed period lying wholly inside the range reduced by `reduce` (the
+   * answer kept per period and `key`, so a later query over it need not open
+   * it again), and the other runs (the hot database, periods cut by the
+   * range) as they are. Absent where there are no sealed periods.
+   */
+  reduceRuns?<T>(from: number, to: number, filters: MetricFilters, key: string, reduce: (runs: RunFactRow[], phases: (runIds: string[]) => PhaseFact[]) => T): {
+    reduced: T[];
+    runs: RunFactRow[];
+    phases: (runIds: string[]) => PhaseFact[];
+  };
 }
 
 export function readDistinct(st: Statements, column: 'project_type' | 'template' | 'model', from: number, to: number): string[] {

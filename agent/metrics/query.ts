@@ -13,8 +13,8 @@ import { metricDef, type Formula, type MetricDef, type Ref } from './registry';
 import type { Labels } from './rollup';
 import { Sketch } from './sketch';
 import { SeriesIndex, type RollupSource, type SeriesInfo } from './source';
-import type { FactSource } from './facts';
-import { FACT_METRICS } from './fact-metrics';
+import type { FactSource, RunFactRow } from './facts';
+import { FACT_METRICS, type PhaseFact } from './fact-metrics';
 
 export class QueryError extends Error {}
 
@@ -284,42 +284,71 @@ export class MetricEngine {
     return grid;
   }
 
-  /** A run-level figure from per-run facts: the runs that pass the filters, their observations re-derived. */
+  /**
+   * A run-level figure from per-run facts: the runs that pass the filters,
+   * their observations re-derived. When the steps are whole hours (or the
+   * range is one step), each sealed week inside the range is first reduced
+   * to hourly cells, kept per week, query shape and filters, so a 90-day
+   * filtered chart reads two weeks' runs and eleven weeks' cells, not all.
+   */
   private factGrid(ref: Ref, frame: Frame, by: MetricLabel[], filters: MetricFilters, withSketch: boolean): Grid {
     this.usedFacts = true;
     const end = frame.start + frame.n * frame.step;
     // Runs that started up to a day before the range may still end, or be abandoned, inside it.
-    const runs = this.opts.facts.runs(frame.start - 86_400_000, end, filters);
+    const from = frame.start - 86_400_000;
     const derive = FACT_METRICS[ref.metric];
-    const phases = ref.metric === 'genmon_phase_duration_seconds' ? this.opts.facts.phases(runs.map((r) => r.runId), frame.start - 86_400_000, end) : [];
-    const byRun = new Map<string, typeof phases>();
-    for (const p of phases) byRun.set(p.runId, [...(byRun.get(p.runId) ?? []), p]);
+    const needsPhases = ref.metric === 'genmon_phase_duration_seconds' || ref.metric === 'genmon_phases_skipped_total';
+    /** Every observation of these runs inside [lo, hi), by group, into `cell(group, ts)`. */
+    const observe = (runs: RunFactRow[], phasesOf: (ids: string[]) => PhaseFact[], lo: number, hi: number, cell: (g: string, labels: Labels, ts: number) => Acc) => {
+      const byRun = new Map<string, PhaseFact[]>();
+      if (needsPhases) for (const p of phasesOf(runs.map((r) => r.runId))) byRun.set(p.runId, [...(byRun.get(p.runId) ?? []), p]);
+      for (const run of runs) {
+        for (const o of derive(run, byRun.get(run.runId) ?? [])) {
+          if (o.ts < lo || o.ts >= hi) continue;
+          if (Object.entries(ref.where ?? {}).some(([l, allowed]) => !allowed!.includes(o.labels[l as MetricLabel] ?? ''))) continue;
+          const labels: Labels = {};
+          for (const l of by) {
+            const v = l === 'project_type' ? (run.projectType ?? 'none') : l === 'template' ? (run.template ?? 'none') : o.labels[l];
+            if (v !== undefined) labels[l] = v;
+          }
+          addTo(cell(JSON.stringify(labels), labels, o.ts), o.value, o.ts, withSketch);
+        }
+      }
+    };
     const grid: Grid = new Map();
-    for (const run of runs) {
-      for (const o of derive(run, byRun.get(run.runId) ?? [])) {
-        if (o.ts < frame.start || o.ts >= end) continue;
-        if (Object.entries(ref.where ?? {}).some(([l, allowed]) => !allowed!.includes(o.labels[l as MetricLabel] ?? ''))) continue;
-        const labels: Labels = {};
-        for (const l of by) {
-          const v = l === 'project_type' ? (run.projectType ?? 'none') : l === 'template' ? (run.template ?? 'none') : o.labels[l];
-          if (v !== undefined) labels[l] = v;
-        }
-        const key = JSON.stringify(labels);
-        let g = grid.get(key);
-        if (!g) grid.set(key, (g = { labels, cells: new Array<Acc | undefined>(frame.n) }));
-        const i = frame.n === 1 ? 0 : Math.floor((o.ts - frame.start) / frame.step);
-        const acc = (g.cells[i] ??= emptyAcc());
-        acc.count++;
-        acc.sum += o.value;
-        if (acc.min === null || o.value < acc.min) acc.min = o.value;
-        if (acc.max === null || o.value > acc.max) acc.max = o.value;
-        if (o.ts >= acc.lastTs) {
-          acc.last = o.value;
-          acc.lastTs = o.ts;
-        }
-        if (withSketch) (acc.sketch ??= new Sketch()).add(o.value);
+    const frameCell = (key: string, labels: Labels, ts: number): Acc => {
+      let g = grid.get(key);
+      if (!g) grid.set(key, (g = { labels, cells: new Array<Acc | undefined>(frame.n) }));
+      const i = frame.n === 1 ? 0 : Math.floor((ts - frame.start) / frame.step);
+      return (g.cells[i] ??= emptyAcc());
+    };
+    const hourly = (frame.n === 1 || frame.step % HOUR === 0) && this.opts.facts.reduceRuns;
+    if (!hourly) {
+      observe(this.opts.facts.runs(from, end, filters), (ids) => this.opts.facts.phases(ids, from, end), frame.start, end, frameCell);
+      return grid;
+    }
+    // Whole weeks inside [frame.start, end): their runs' observations all fall at or after frame.start.
+    const shape = JSON.stringify([ref.metric, ref.where ?? null, by, withSketch]);
+    const split = this.opts.facts.reduceRuns!(frame.start, end, filters, shape, (runs, phasesOf) => {
+      const hours = new Map<string, { labels: Labels; cells: Map<number, Acc> }>();
+      observe(runs, phasesOf, -Infinity, Infinity, (key, labels, ts) => {
+        let h = hours.get(key);
+        if (!h) hours.set(key, (h = { labels, cells: new Map() }));
+        const hour = alignDown(ts, HOUR);
+        let acc = h.cells.get(hour);
+        if (!acc) h.cells.set(hour, (acc = emptyAcc()));
+        return acc;
+      });
+      return hours;
+    });
+    for (const hours of split.reduced) {
+      for (const [key, h] of hours) {
+        for (const [hour, acc] of h.cells) if (hour >= frame.start && hour < end) mergeAcc(frameCell(key, h.labels, hour), acc);
       }
     }
+    // The rest: the hot database and weeks the range cuts, and the day before the range.
+    observe(split.runs, split.phases, frame.start, end, frameCell);
+    observe(this.opts.facts.runs(from, frame.start, filters), (ids) => this.opts.facts.phases(ids, from, frame.start), frame.start, end, frameCell);
     return grid;
   }
 
@@ -335,6 +364,33 @@ export class MetricEngine {
 
 function emptyAcc(): Acc {
   return { count: 0, sum: 0, min: null, max: null, last: null, lastTs: -Infinity, sketch: null };
+}
+
+const HOUR = 3_600_000;
+
+function addTo(acc: Acc, value: number, ts: number, withSketch: boolean): void {
+  acc.count++;
+  acc.sum += value;
+  if (acc.min === null || value < acc.min) acc.min = value;
+  if (acc.max === null || value > acc.max) acc.max = value;
+  if (ts >= acc.lastTs) {
+    acc.last = value;
+    acc.lastTs = ts;
+  }
+  if (withSketch) (acc.sketch ??= new Sketch()).add(value);
+}
+
+/** Adds `from` into `into` (the cells of kept hours are never changed). */
+function mergeAcc(into: Acc, from: Acc): void {
+  into.count += from.count;
+  into.sum += from.sum;
+  if (from.min !== null && (into.min === null || from.min < into.min)) into.min = from.min;
+  if (from.max !== null && (into.max === null || from.max > into.max)) into.max = from.max;
+  if (from.lastTs >= into.lastTs) {
+    into.last = from.last;
+    into.lastTs = from.lastTs;
+  }
+  if (from.sketch) (into.sketch ??= new Sketch()).merge(from.sketch);
 }
 
 function valueOf(acc: Acc, agg: MetricAgg, field: 'sum' | 'count', stepSeconds: number): number | null {

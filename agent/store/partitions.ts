@@ -1,11 +1,11 @@
 /**
  * Sealed partitions: sealing a period (copy its rows into the partition file,
  * journal the seal, which deletes them from the hot database), and reading
- * them back through a small LRU of open images for queries. The hot
+ * them back through a small cache of open images for queries. The hot
  * database stays the size of its newest periods; a query over older ones
  * opens the few files it needs.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { open, rm } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { brotliCompress, brotliDecompressSync, constants } from 'node:zlib';
@@ -26,6 +26,17 @@ const compress = promisify(brotliCompress);
 /** Brotli quality 5: SQLite pages shrink about 5x at a few ms per megabyte. */
 const BROTLI = { params: { [constants.BROTLI_PARAM_QUALITY]: 5 } };
 const CHUNK_ROWS = 20_000;
+/** Whole-partition answers kept (each a few rows: cost per key, a label's values). */
+const MAX_ANSWERS = 4096;
+
+/**
+ * Decompresses a partition image. Output chunks of 1 MiB rather than zlib's
+ * 16 KiB: gathering thousands of small chunks took half the time of opening
+ * a 25 MiB week.
+ */
+function inflate(packed: Buffer): Buffer {
+  return brotliDecompressSync(packed, { chunkSize: 1 << 20 });
+}
 
 interface Open {
   db: Database;
@@ -36,6 +47,10 @@ interface Open {
 export class PartitionSet {
   private parts: PartInfo[];
   private readonly lru = new Map<string, Open>();
+  /** Answers of whole partitions (`whole`), oldest first. */
+  private readonly answers = new Map<string, unknown>();
+  /** Partition files (name, size, time) whose integrity was checked since start. */
+  private readonly checked = new Set<string>();
 
   constructor(
     private readonly SQL: SqlJsStatic,
@@ -43,9 +58,9 @@ export class PartitionSet {
     private readonly log: (m: string) => void,
     /**
      * Partitions kept open at once, per kind: rollup weeks are a few MiB open, so
-     * a 90-day chart's 13 stay open; facts weeks are tens of MiB.
+     * a 90-day chart's 13 stay open; facts weeks are about 25 MiB.
      */
-    private readonly capacity: Record<PartTier, number> = { '1m': 8, '1h': 64, facts: 6 },
+    private readonly capacity: Record<PartTier, number> = { '1m': 8, '1h': 64, facts: 8 },
   ) {
     this.parts = listParts(dbPath);
   }
@@ -65,24 +80,55 @@ export class PartitionSet {
 
   private open(part: PartInfo): Open | null {
     const cached = this.lru.get(part.name);
-    if (cached) {
-      this.lru.delete(part.name);
-      this.lru.set(part.name, cached);
-      return cached;
-    }
+    if (cached) return cached;
     let db: Database;
     try {
-      db = openImage(this.SQL, brotliDecompressSync(readFileSync(part.path)));
+      // A sealed file does not change until it is sealed again (which evicts it): checked once per process, by its size and time.
+      const st = statSync(part.path);
+      const stamp = `${part.name}:${st.size}:${st.mtimeMs}`;
+      db = openImage(this.SQL, inflate(readFileSync(part.path)), !this.checked.has(stamp));
+      this.checked.add(stamp);
       applyPragmas(db);
     } catch (err) {
       this.log(`partition ${part.name} cannot be read (${(err as Error).message}); queries leave its period out`);
       return null;
     }
+    // Over capacity, the partition opened last goes, not the one used least recently: a query reads its
+    // partitions in order, and with more of them than fit, LRU would miss on every one, every time; this
+    // way the first ones opened stay and hit. (A hit does not reorder: the map keeps the opening order.)
+    const same = [...this.lru].filter(([, e]) => e.tier === part.tier).map(([name]) => name);
+    const excess = same.length + 1 - this.capacity[part.tier];
+    for (const name of excess > 0 ? same.slice(same.length - excess) : []) this.evict(name);
     const entry = { db, st: new Statements(db), tier: part.tier };
     this.lru.set(part.name, entry);
-    const same = [...this.lru].filter(([, e]) => e.tier === part.tier);
-    for (const [name] of same.slice(0, Math.max(0, same.length - this.capacity[part.tier]))) this.evict(name);
     return entry;
+  }
+
+  /**
+   * A partition's answer to `read` over [from, to). When the range covers the
+   * whole partition the answer cannot change until it is sealed again, so it
+   * is kept (by the file's size and time) and later queries over it, such as
+   * every 90-day cost or filter list, need not open it.
+   */
+  private whole<T>(part: PartInfo, from: number, to: number, what: string, read: (st: Statements, from: number, to: number) => T): T | null {
+    if (from > part.from || to < part.to) {
+      const p = this.open(part);
+      return p ? read(p.st, from, to) : null;
+    }
+    let key: string;
+    try {
+      const st = statSync(part.path);
+      key = `${part.name}:${st.size}:${st.mtimeMs} ${what}`;
+    } catch {
+      return null;
+    }
+    if (this.answers.has(key)) return this.answers.get(key) as T;
+    const p = this.open(part);
+    if (!p) return null;
+    const answer = read(p.st, part.from, part.to);
+    if (this.answers.size >= MAX_ANSWERS) this.answers.delete(this.answers.keys().next().value!);
+    this.answers.set(key, answer);
+    return answer;
   }
 
   private evict(name: string): void {
@@ -128,18 +174,37 @@ export class PartitionSet {
       costs: (key, from, to, filters) => {
         const lists = [readCostRows(hot, key, from, to, filters)];
         for (const part of this.overlapping('facts', from, to)) {
-          const p = this.open(part);
-          if (p) lists.push(readCostRows(p.st, key, from, to, filters));
+          const rows = this.whole(part, from, to, `costs ${key} ${JSON.stringify(filters)}`, (st, f, t) => readCostRows(st, key, f, t, filters));
+          if (rows) lists.push(rows);
         }
         return mergeCostRows(lists);
       },
       distinct: (column, from, to) => {
         const values = new Set(readDistinct(hot, column, from, to));
         for (const part of this.overlapping('facts', from, to)) {
-          const p = this.open(part);
-          if (p) for (const v of readDistinct(p.st, column, from, to)) values.add(v);
+          for (const v of this.whole(part, from, to, `distinct ${column}`, (st, f, t) => readDistinct(st, column, f, t)) ?? []) values.add(v);
         }
         return [...values].sort();
+      },
+      reduceRuns: (from, to, filters, key, reduce) => {
+        const rest: Statements[] = [hot];
+        const reduced = [];
+        for (const part of this.overlapping('facts', from, to)) {
+          if (from > part.from || to < part.to) {
+            const p = this.open(part);
+            if (p) rest.push(p.st);
+            continue;
+          }
+          const answer = this.whole(part, from, to, `reduce ${key} ${JSON.stringify(filters)}`, (st, f, t) =>
+            reduce(readRunFacts(st, f, t, filters), (ids) => readPhaseFacts(st, ids)),
+          );
+          if (answer !== null) reduced.push(answer);
+        }
+        return {
+          reduced,
+          runs: rest.flatMap((st) => readRunFacts(st, from, to, filters)),
+          phases: (ids) => rest.flatMap((st) => readPhaseFacts(st, ids)),
+        };
       },
       phases: (runIds: string[], from: number, to: number): PhaseFact[] => {
         const out = readPhaseFacts(hot, runIds);
@@ -173,7 +238,7 @@ export class PartitionSet {
       const final = partFile(this.dbPath, name);
       ensurePartsDir(this.dbPath);
       this.evict(name);
-      const db = existsSync(final) ? openImage(this.SQL, brotliDecompressSync(readFileSync(final))) : openImage(this.SQL, null);
+      const db = existsSync(final) ? openImage(this.SQL, inflate(readFileSync(final))) : openImage(this.SQL, null);
       let image: Uint8Array;
       try {
         migrate(db);

@@ -24,12 +24,16 @@ export function loadSqlJs(): Promise<SqlJsStatic> {
 
 export class DatabaseError extends Error {}
 
-/** Opens an image and checks it; throws `DatabaseError` with the reason when it is unusable. */
-export function openImage(SQL: SqlJsStatic, image: Uint8Array | null): Database {
+/**
+ * Opens an image and (unless `check` is false, for an image checked before)
+ * checks it; throws `DatabaseError` with the reason when it is unusable.
+ */
+export function openImage(SQL: SqlJsStatic, image: Uint8Array | null, check = true): Database {
   const db = image ? new SQL.Database(image) : new SQL.Database();
   try {
-    const check = db.exec('PRAGMA quick_check');
-    const verdict = String(check[0]?.values[0]?.[0] ?? 'no answer');
+    if (!check) return db;
+    const answer = db.exec('PRAGMA quick_check');
+    const verdict = String(answer[0]?.values[0]?.[0] ?? 'no answer');
     if (verdict !== 'ok') throw new DatabaseError(`integrity check failed: ${verdict}`);
     return db;
   } catch (err) {

@@ -181,3 +181,34 @@ test('the older endpoints answer over the whole retention: summary, phases and s
   assert.equal(old?.run.runId, 'd100-r3');
   assert.deepEqual(old?.phases.map((p) => p.phase), ['codegen']);
 });
+
+test('filtered 90-day figures from sealed weeks: the same answer the first time (from the runs) and again (from the weeks\' kept hourly cells), at any step', () => {
+  const from = END - 90 * DAY;
+  const inRange = raw.filter((r) => r.started >= from && r.user === 'u1');
+  const perDay = (step: number) => {
+    const q = engine.query({ metric: 'genmon_generation_runs_total', from, to: END, step, by: ['status'], filters: { user: 'u1' } });
+    const sums: Record<string, number> = {};
+    for (const s of q.series) sums[s.labels.status!] = s.points.reduce((n, [, v]) => n + (v ?? 0), 0);
+    return sums;
+  };
+  const want = { success: inRange.filter((r) => r.ok).length, failed: inRange.filter((r) => !r.ok).length };
+  assert.deepEqual(perDay(DAY), want, 'daily steps, first');
+  assert.deepEqual(perDay(DAY), want, 'daily steps, again');
+  assert.deepEqual(perDay(6 * HOUR), want, 'six-hour steps');
+  assert.deepEqual(perDay(90 * 60_000), want, 'ninety-minute steps (not whole hours: from the runs)');
+  // Per day, the counts land on the day each run ended, first time and again alike.
+  const days = () => engine.query({ metric: 'genmon_generation_attempts_total', from, to: END, step: DAY, filters: { user: 'u1' } }).series[0].points.map(([, v]) => v ?? 0);
+  const first = days();
+  assert.deepEqual(days(), first);
+  assert.equal(first.reduce((a, b) => a + b, 0), inRange.length);
+  const p95 = (): number => engine.stat('genmon_phase_duration_seconds', 'p95', from, END, [], { user: 'u1' }).value!;
+  const want95 = rankValue(inRange.map((r) => r.codegenSeconds), 0.95);
+  for (const got of [p95(), p95()]) assert.ok(Math.abs(got - want95) <= want95 * SKETCH_RELATIVE_ACCURACY, `p95 ${got} vs raw ${want95}`);
+  // Cost and the filter lists of whole sealed weeks are kept too, with the same answers.
+  const facts = parts.facts(store.st);
+  assert.deepEqual(facts.distinct('project_type', from, END), ['spa']);
+  assert.deepEqual(facts.distinct('project_type', from, END), ['spa']);
+  const runsOf = (rows: { runs: number }[]) => rows.reduce((n, r) => n + r.runs, 0);
+  assert.equal(runsOf(facts.costs('user', from, END, {})), raw.filter((r) => r.started >= from).length);
+  assert.equal(runsOf(facts.costs('user', from, END, {})), raw.filter((r) => r.started >= from).length);
+});
