@@ -78,9 +78,13 @@ async function get(d: DiscoveryFile, path: string): Promise<void> {
   if (res.status !== 200) throw new Error(`GET ${path}: ${res.status} ${res.body.slice(0, 200)}`);
 }
 
-/** p95 of each query, `trials` times round-robin after one warm-up pass. */
-async function p95s(d: DiscoveryFile, queries: [string, string][], trials: number): Promise<number[]> {
-  for (const [, path] of queries) await get(d, path);
+/** p95 of each query, `trials` times round-robin after one warm-up pass (whose times, the first after start, are in `first`). */
+async function p95s(d: DiscoveryFile, queries: [string, string][], trials: number, first: number[] = []): Promise<number[]> {
+  for (const [, path] of queries) {
+    const t0 = performance.now();
+    await get(d, path);
+    first.push(performance.now() - t0);
+  }
   const times = queries.map(() => [] as number[]);
   for (let t = 0; t < trials; t++) {
     for (const [i, [, path]] of queries.entries()) {
@@ -129,8 +133,9 @@ export const storeQueryBench: Bench = {
     const now = Date.now();
     const queries = dashboardQueries(now, days);
     const trials = ctx.quick ? 8 : 25;
+    const cold: number[] = [];
     try {
-      const ours = await p95s(agent.discovery, queries, trials);
+      const ours = await p95s(agent.discovery, queries, trials, cold);
       const agentRss = rss(agent.pid);
       await agent.stop();
       const native = await startNativeServer(dbPath, join(scratch, 'native'), () => now);
@@ -150,6 +155,16 @@ export const storeQueryBench: Bench = {
         peers: [{ name: 'same queries, better-sqlite3 12 in-process (lower bound)', value: bound[i] }],
         note,
       }));
+      // Sealed weeks are opened (decompressed) on first use and their whole-week answers kept: the first pass is the cold figure.
+      const slowest = cold.indexOf(Math.max(...cold));
+      rows.push({
+        id: 'queries.cold',
+        figure: `${days}-day query, first after the agent started, slowest`,
+        value: cold[slowest],
+        unit: 'ms',
+        target: { op: '<', value: 2000, spec: 2000 },
+        note: `${queries[slowest][0]}; all ${queries.length} in ${(cold.reduce((a, b) => a + b, 0) / 1000).toFixed(1)} s`,
+      });
       rows.push({ id: 'queries.rss', figure: `agent RSS after the ${days}-day queries`, value: agentRss / 1024 ** 2, unit: 'MiB', note });
       return rows;
     } finally {

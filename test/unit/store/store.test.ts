@@ -127,3 +127,17 @@ test('a line nested deeper than the limit is set aside as too_deep, and its reco
     assert.deepEqual(q.errors({ from: 0, to: Number.MAX_SAFE_INTEGER, limit: 10 }).map((e) => e.message), ['shallow']);
     assert.match(q.ingest().examples.find((b) => b.reason === 'too_deep')?.message ?? '', /nest 3001 deep; at most 64/);
   }));
+
+test('an hour of 1 s samples asked for as 60 points: 60 averaged points, each of a minute', () =>
+  withStore(async (store) => {
+    const sample = (i: number) => ({
+      ts: T0 + i * 1000, cpu: i % 60, cores: [], memUsed: 1e9, memAvailable: 1e9, memTotal: 2e9, swapUsed: 0, swapTotal: 0, load1: 1, load5: 1, load15: 1,
+      processes: 100, threads: 500, diskReadBytes: 0, diskWriteBytes: 0, diskReadOps: 0, diskWriteOps: 0, netRxBytes: 0, netTxBytes: 0, netRxErrors: 0, netTxErrors: 0,
+    });
+    await store.commit([{ header: { kind: 'samples', at: T0 + 3600_000 }, body: Buffer.from(JSON.stringify(Array.from({ length: 3600 }, (_, i) => sample(i)))) }]);
+    // Times past 2^31 are bound as REAL by sql.js: the buckets must still be whole minutes.
+    const points = new Queries(store.st).samples({ from: T0, to: T0 + 3600_000 - 1, maxPoints: 60 });
+    assert.equal(points.length, 60);
+    assert.deepEqual(points.slice(0, 3).map((p) => p.ts - T0), [0, 60_000, 120_000]);
+    assert.ok(points.every((p) => p.cpu === 29.5), 'each point the average of 0..59');
+  }));
