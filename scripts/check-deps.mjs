@@ -1,7 +1,7 @@
 // `npm run test:deps`: the shipped dependencies have no high or critical
 // advisory (npm audit), and the packaged VSIX holds only what it should.
 import { spawnSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = join(new URL('.', import.meta.url).pathname, '..');
@@ -65,6 +65,10 @@ if (pack.status === 0) {
   const forbidden = names.filter((n) => /(^|\/)(node_modules|test|tests|src|webview|bench|scripts|\.git)\/|\.(ts|tsx|map)$|(^|\/)\.env|\.(pem|key|p12)$|id_rsa|\.npmrc$|\.tsbuildinfo$/.test(n) && !n.endsWith('.d.ts'));
   check(forbidden.length === 0, `no tests, sources, maps, node_modules or secrets${forbidden.length ? `: ${forbidden.join(', ')}` : ''}`);
   for (const needed of ['extension/dist/extension.js', 'extension/dist/agent.js', 'extension/package.json']) check(names.includes(needed), `carries ${needed}`);
+  // Every file of the build, the ones the agent loads only on first use (the OTLP protobuf module, systeminformation) included.
+  const built = readdirSync(join(root, 'dist')).filter((f) => !f.endsWith('.map')).map((f) => `extension/dist/${f}`);
+  const missing = built.filter((f) => !names.includes(f));
+  check(missing.length === 0, `carries every file of dist/ (${built.length})${missing.length ? `; missing ${missing.join(', ')}` : ''}`);
 }
 console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
 process.exit(failed === 0 ? 0 : 1);

@@ -36,7 +36,8 @@ function asError(err: unknown): Error {
 export function createFallbackReader(report: (err: Error) => void): MachineReader {
   // Loaded on first use: the Linux agent never needs it.
   let library: Promise<Systeminformation> | null = null;
-  const load = () => (library ??= import('systeminformation'));
+  // The bundled agent finds it in a file of its own (dist/systeminformation.js, see scripts/build.mjs).
+  const load = () => (library ??= import('systeminformation').then((m) => ((m as { default?: Systeminformation }).default ?? m) as Systeminformation));
   let previous: Reading | null = null;
   let processes = 0;
   let processesAt = -Infinity;

@@ -73,7 +73,8 @@ export function createSampler(options: SamplerOptions): Sampler {
   return {
     start() {
       if (reader) return;
-      reader = process.platform === 'linux' ? createLinuxReader(report) : createFallbackReader(report);
+      // GENMON_SAMPLER=library reads through systeminformation on Linux too (to compare, or where /proc is odd).
+      reader = process.platform === 'linux' && process.env.GENMON_SAMPLER !== 'library' ? createLinuxReader(report) : createFallbackReader(report);
       samples.start();
       mounts.start();
     },
