@@ -42,7 +42,12 @@ export interface FactSource {
    * it again), and the other runs (the hot database, periods cut by the
    * range) as they are. Absent where there are no sealed periods.
    */
-  reduceRuns?<T>(from: number, to: number, filters: MetricFilters, key: string, reduce: (runs: RunFactRow[], phases: (runIds: string[]) => PhaseFact[]) => T): {
+  reduceRuns?<T>(
+    from: number, to: number, filters: MetricFilters, key: string,
+    reduce: (runs: RunFactRow[], phases: (runIds: string[]) => PhaseFact[]) => T,
+    /** How a reduced period is kept on disk across restarts. */
+    codec: { encode(value: T): unknown; decode(kept: unknown): T },
+  ): {
     reduced: T[];
     runs: RunFactRow[];
     phases: (runIds: string[]) => PhaseFact[];

@@ -330,7 +330,7 @@ export class MetricEngine {
     // Whole weeks inside [frame.start, end): their runs' observations all fall at or after frame.start.
     const shape = JSON.stringify([ref.metric, ref.where ?? null, by, withSketch]);
     const split = this.opts.facts.reduceRuns!(frame.start, end, filters, shape, (runs, phasesOf) => {
-      const hours = new Map<string, { labels: Labels; cells: Map<number, Acc> }>();
+      const hours: Hours = new Map();
       observe(runs, phasesOf, -Infinity, Infinity, (key, labels, ts) => {
         let h = hours.get(key);
         if (!h) hours.set(key, (h = { labels, cells: new Map() }));
@@ -340,7 +340,7 @@ export class MetricEngine {
         return acc;
       });
       return hours;
-    });
+    }, HOURS_CODEC);
     for (const hours of split.reduced) {
       for (const [key, h] of hours) {
         for (const [hour, acc] of h.cells) if (hour >= frame.start && hour < end) mergeAcc(frameCell(key, h.labels, hour), acc);
@@ -367,6 +367,34 @@ function emptyAcc(): Acc {
 }
 
 const HOUR = 3_600_000;
+
+type Hours = Map<string, { labels: Labels; cells: Map<number, Acc> }>;
+
+/** A week's hourly cells as JSON: `[key, labels, [[hour, count, sum, min, max, last, lastTs, sketch (base64) or null], …]]` per group. */
+const HOURS_CODEC = {
+  encode(hours: Hours): unknown {
+    return [...hours].map(([key, h]) => [
+      key, h.labels,
+      [...h.cells].map(([hour, a]) => [hour, a.count, a.sum, a.min, a.max, a.last, a.lastTs, a.sketch ? Buffer.from(a.sketch.encode()).toString('base64') : null]),
+    ]);
+  },
+  decode(kept: unknown): Hours {
+    const out: Hours = new Map();
+    for (const [key, labels, cells] of kept as [string, Labels, [number, number, number, number | null, number | null, number | null, number, string | null][]][]) {
+      const m = new Map<number, Acc>();
+      for (const [hour, count, sum, min, max, last, lastTs, sketch] of cells) {
+        let s: Sketch | null = null;
+        if (sketch !== null) {
+          s = new Sketch();
+          s.mergeEncoded(Buffer.from(sketch, 'base64'));
+        }
+        m.set(hour, { count, sum, min, max, last, lastTs, sketch: s });
+      }
+      out.set(key, { labels, cells: m });
+    }
+    return out;
+  },
+};
 
 function addTo(acc: Acc, value: number, ts: number, withSketch: boolean): void {
   acc.count++;

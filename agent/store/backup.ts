@@ -140,6 +140,8 @@ export async function restoreBackup(archive: string, dbPath: string, now = Date.
     }
     renameSync(join(staging, PARTS), partsDir(dbPath));
     renameSync(join(staging, DB_NAME), dbPath);
+    // Answers kept of the partitions replaced (a cache, computed again from the restored ones).
+    rmSync(`${dbPath}.answers`, { recursive: true, force: true });
     fsyncDir(dir);
     return { manifest, aside };
   } finally {

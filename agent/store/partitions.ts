@@ -12,10 +12,11 @@ import { brotliCompress, brotliDecompressSync, constants } from 'node:zlib';
 import type { Database, SqlJsStatic, SqlValue } from 'sql.js';
 import type { MetricFilters } from '../api/types';
 import type { PhaseFact } from '../metrics/fact-metrics';
-import { mergeCostRows, readCostRows, readDistinct, readPhaseFacts, readRunFacts, type FactSource, type RunFactRow } from '../metrics/facts';
+import { mergeCostRows, readCostRows, readDistinct, readPhaseFacts, readRunFacts, type CostKey, type FactSource, type RunFactRow } from '../metrics/facts';
 import { rollupUpsert, type Tier } from '../metrics/rollup';
 import type { RollupSource } from '../metrics/source';
 import type { PartTier } from './journal';
+import { PartAnswers } from './part-answers';
 import { ensurePartsDir, listParts, partFile, partName, type PartInfo } from './partition-files';
 import { RUN_TABLES, SEALED_RUNS, SEALED_SESSIONS } from './seal-rows';
 import { applyPragmas, migrate, openImage } from './sqlite';
@@ -26,8 +27,16 @@ const compress = promisify(brotliCompress);
 /** Brotli quality 5: SQLite pages shrink about 5x at a few ms per megabyte. */
 const BROTLI = { params: { [constants.BROTLI_PARAM_QUALITY]: 5 } };
 const CHUNK_ROWS = 20_000;
-/** Whole-partition answers kept (each a few rows: cost per key, a label's values). */
-const MAX_ANSWERS = 4096;
+const COST_KEYS: CostKey[] = ['model', 'user', 'project_type', 'template', 'day'];
+const DISTINCT_COLUMNS = ['project_type', 'template', 'model'] as const;
+const costsKey = (key: CostKey, filters: MetricFilters) => `costs ${key} ${JSON.stringify(filters)}`;
+const distinctKey = (column: string) => `distinct ${column}`;
+
+/** How an answer that is not plain JSON is kept on disk. */
+export interface Codec<T> {
+  encode(value: T): unknown;
+  decode(kept: unknown): T;
+}
 
 /**
  * Decompresses a partition image. Output chunks of 1 MiB rather than zlib's
@@ -47,8 +56,10 @@ interface Open {
 export class PartitionSet {
   private parts: PartInfo[];
   private readonly lru = new Map<string, Open>();
-  /** Answers of whole partitions (`whole`), oldest first. */
-  private readonly answers = new Map<string, unknown>();
+  /** Partition files opened (decompressed) so far, per kind: tests and benches read it. */
+  readonly opened: Record<PartTier, number> = { '1m': 0, '1h': 0, facts: 0 };
+  /** Answers of whole partitions (`whole`), kept in memory and beside the database. */
+  private readonly answers: PartAnswers;
   /** Partition files (name, size, time) whose integrity was checked since start. */
   private readonly checked = new Set<string>();
 
@@ -63,6 +74,7 @@ export class PartitionSet {
     private readonly capacity: Record<PartTier, number> = { '1m': 8, '1h': 64, facts: 8 },
   ) {
     this.parts = listParts(dbPath);
+    this.answers = new PartAnswers(`${dbPath}.answers`, log);
   }
 
   list(): PartInfo[] {
@@ -72,6 +84,7 @@ export class PartitionSet {
   refresh(): void {
     this.parts = listParts(this.dbPath);
     for (const name of [...this.lru.keys()]) if (!this.parts.some((p) => p.name === name)) this.evict(name);
+    this.answers.prune(new Set(this.parts.map((p) => p.name)));
   }
 
   private overlapping(tier: PartTier, from: number, to: number): PartInfo[] {
@@ -87,6 +100,7 @@ export class PartitionSet {
       const st = statSync(part.path);
       const stamp = `${part.name}:${st.size}:${st.mtimeMs}`;
       db = openImage(this.SQL, inflate(readFileSync(part.path)), !this.checked.has(stamp));
+      this.opened[part.tier]++;
       this.checked.add(stamp);
       applyPragmas(db);
     } catch (err) {
@@ -107,28 +121,44 @@ export class PartitionSet {
   /**
    * A partition's answer to `read` over [from, to). When the range covers the
    * whole partition the answer cannot change until it is sealed again, so it
-   * is kept (by the file's size and time) and later queries over it, such as
-   * every 90-day cost or filter list, need not open it.
+   * is kept (by the file's size and time, in memory and on disk, through
+   * `codec` when it is not plain JSON) and later queries over it, such as
+   * every 90-day cost or filter list, need not open it, after a restart too.
    */
-  private whole<T>(part: PartInfo, from: number, to: number, what: string, read: (st: Statements, from: number, to: number) => T): T | null {
+  private whole<T>(part: PartInfo, from: number, to: number, what: string, read: (st: Statements, from: number, to: number) => T, codec?: Codec<T>): T | null {
     if (from > part.from || to < part.to) {
       const p = this.open(part);
       return p ? read(p.st, from, to) : null;
     }
-    let key: string;
+    let stamp: string;
     try {
       const st = statSync(part.path);
-      key = `${part.name}:${st.size}:${st.mtimeMs} ${what}`;
+      stamp = `${st.size}:${st.mtimeMs}`;
     } catch {
       return null;
     }
-    if (this.answers.has(key)) return this.answers.get(key) as T;
+    const kept = this.answers.get(part.name, stamp, what);
+    if (kept !== undefined) {
+      try {
+        return codec ? codec.decode(kept) : (kept as T);
+      } catch {
+        // written by another version: computed again below
+      }
+    }
     const p = this.open(part);
     if (!p) return null;
     const answer = read(p.st, part.from, part.to);
-    if (this.answers.size >= MAX_ANSWERS) this.answers.delete(this.answers.keys().next().value!);
-    this.answers.set(key, answer);
+    this.answers.set(part.name, stamp, what, codec ? codec.encode(answer) : answer);
     return answer;
+  }
+
+  /** The answers most queries ask of a sealed facts week, computed once when it is sealed. */
+  private seedFacts(name: string): void {
+    const part = this.parts.find((p) => p.name === name && p.tier === 'facts');
+    if (!part) return;
+    for (const key of COST_KEYS) this.whole(part, part.from, part.to, costsKey(key, {}), (st, f, t) => readCostRows(st, key, f, t, {}));
+    for (const column of DISTINCT_COLUMNS) this.whole(part, part.from, part.to, distinctKey(column), (st, f, t) => readDistinct(st, column, f, t));
+    this.evict(name);
   }
 
   private evict(name: string): void {
@@ -174,7 +204,7 @@ export class PartitionSet {
       costs: (key, from, to, filters) => {
         const lists = [readCostRows(hot, key, from, to, filters)];
         for (const part of this.overlapping('facts', from, to)) {
-          const rows = this.whole(part, from, to, `costs ${key} ${JSON.stringify(filters)}`, (st, f, t) => readCostRows(st, key, f, t, filters));
+          const rows = this.whole(part, from, to, costsKey(key, filters), (st, f, t) => readCostRows(st, key, f, t, filters));
           if (rows) lists.push(rows);
         }
         return mergeCostRows(lists);
@@ -182,11 +212,11 @@ export class PartitionSet {
       distinct: (column, from, to) => {
         const values = new Set(readDistinct(hot, column, from, to));
         for (const part of this.overlapping('facts', from, to)) {
-          for (const v of this.whole(part, from, to, `distinct ${column}`, (st, f, t) => readDistinct(st, column, f, t)) ?? []) values.add(v);
+          for (const v of this.whole(part, from, to, distinctKey(column), (st, f, t) => readDistinct(st, column, f, t)) ?? []) values.add(v);
         }
         return [...values].sort();
       },
-      reduceRuns: (from, to, filters, key, reduce) => {
+      reduceRuns: (from, to, filters, key, reduce, codec) => {
         const rest: Statements[] = [hot];
         const reduced = [];
         for (const part of this.overlapping('facts', from, to)) {
@@ -195,8 +225,10 @@ export class PartitionSet {
             if (p) rest.push(p.st);
             continue;
           }
-          const answer = this.whole(part, from, to, `reduce ${key} ${JSON.stringify(filters)}`, (st, f, t) =>
-            reduce(readRunFacts(st, f, t, filters), (ids) => readPhaseFacts(st, ids)),
+          const answer = this.whole(
+            part, from, to, `reduce ${key} ${JSON.stringify(filters)}`,
+            (st, f, t) => reduce(readRunFacts(st, f, t, filters), (ids) => readPhaseFacts(st, ids)),
+            codec,
           );
           if (answer !== null) reduced.push(answer);
         }
@@ -270,6 +302,7 @@ export class PartitionSet {
       store.commitNow([{ header: { kind: 'seal', at, part: name, tier, from, to }, body: Buffer.alloc(0) }]);
       this.refresh();
     });
+    if (tier === 'facts') this.seedFacts(partName(tier, from));
   }
 }
 

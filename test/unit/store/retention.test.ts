@@ -212,3 +212,28 @@ test('filtered 90-day figures from sealed weeks: the same answer the first time 
   assert.equal(runsOf(facts.costs('user', from, END, {})), raw.filter((r) => r.started >= from).length);
   assert.equal(runsOf(facts.costs('user', from, END, {})), raw.filter((r) => r.started >= from).length);
 });
+
+test('after a restart, whole sealed weeks answer from what was kept beside the database: a filtered 90-day figure and the cost opens only the weeks the range cuts', async () => {
+  const from = END - 90 * DAY;
+  const ask = (e: MetricEngine) => e.stat('genmon_generation_runs_total', 'increase', from, END, ['status'], { user: 'u2' }).by!.map((g) => [g.labels.status, g.value]).sort();
+  const cost = (f: ReturnType<PartitionSet['facts']>) => f.costs('model', from, END, {}).map((r) => [r.key, r.runs]);
+  const first = ask(engine);
+  const firstCost = cost(parts.facts(store.st));
+  const inRange = raw.filter((r) => r.started >= from && r.user === 'u2');
+  assert.deepEqual(first, [['failed', inRange.filter((r) => !r.ok).length], ['success', inRange.filter((r) => r.ok).length]]);
+
+  const again = new PartitionSet(await loadSqlJs(), store.dataPath, () => undefined);
+  try {
+    const restarted = new MetricEngine(store.st, {
+      prices: () => DEFAULT_PRICES, retention: () => DEFAULT_RETENTION, now: () => clock,
+      sources: () => [statementsSource(store.st), again.source()], facts: again.facts(store.st),
+    });
+    assert.deepEqual(ask(restarted), first);
+    assert.deepEqual(cost(again.facts(store.st)), firstCost);
+    const weeks = again.list().filter((p) => p.tier === 'facts' && p.to > from - DAY).length;
+    assert.ok(weeks >= 13, `${weeks} facts weeks in range`);
+    assert.ok(again.opened.facts <= 3, `${again.opened.facts} of ${weeks} facts weeks opened after the restart (only those the range or the day before it cuts)`);
+  } finally {
+    again.close();
+  }
+});
