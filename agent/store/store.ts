@@ -436,6 +436,18 @@ interface Generation {
   lost: boolean;
 }
 
+/**
+ * A complete temp file newer than the database is a snapshot killed between
+ * its renames: finish them now. Otherwise the next snapshot would write over
+ * the temp file the agent was started from, and prune the journal down to its
+ * sequence while `.prev` still held an older one.
+ */
+function promoteTemp(dbPath: string): void {
+  if (existsSync(dbPath)) renameSync(dbPath, `${dbPath}.prev`);
+  renameSync(`${dbPath}.tmp`, dbPath);
+  fsyncDir(dirname(dbPath));
+}
+
 /** Opens the newest usable generation among the database, its temp file and `.prev`. */
 function chooseGeneration(SQL: SqlJsStatic, opts: StoreOptions, hooks: TestHooks): Generation {
   const { dbPath, log } = opts;
@@ -448,8 +460,16 @@ function chooseGeneration(SQL: SqlJsStatic, opts: StoreOptions, hooks: TestHooks
     if (path === `${dbPath}.prev` && best) continue;
     let db: Database;
     try {
-      db = openImage(SQL, readFileSync(path));
+      const image = readFileSync(path);
+      // sql.js opens zero bytes as a new, empty database: a temp file killed
+      // before its first byte would pass every check and win with sequence 0.
+      if (image.length === 0) throw new DatabaseError('the file is empty');
+      db = openImage(SQL, image);
       const from = schemaVersion(db);
+      if (from === 0) {
+        db.close();
+        throw new DatabaseError('not a Genmon database (no schema version)');
+      }
       if (from > 0 && from < SCHEMA_VERSION) log(`${path}: schema version ${from}, migrating to ${SCHEMA_VERSION}`);
       migrate(db, () => {
         if (hooks.migrationPauseMs === 0) return;
@@ -478,6 +498,7 @@ function chooseGeneration(SQL: SqlJsStatic, opts: StoreOptions, hooks: TestHooks
   }
   if (best) {
     if (best.path !== dbPath) log(`using ${best.path} (snapshot ${best.seq}) and replaying the journal after it`);
+    if (best.path === `${dbPath}.tmp` && !opts.readOnly) promoteTemp(dbPath);
     return { db: best.db, seq: best.seq, lost: false };
   }
   const db = openImage(SQL, null);
