@@ -364,6 +364,7 @@ export class Store {
     try {
       const file = await open(tmp, 'w', 0o600);
       try {
+        if (this.hooks.snapshotPauseAt === 'empty') await this.testPause('snapshot paused with its temp file empty');
         await this.writeImage(file, image);
         await file.datasync();
       } finally {
@@ -376,7 +377,7 @@ export class Store {
       throw err;
     }
     if (existsSync(dbPath)) await rename(dbPath, `${dbPath}.prev`);
-    await this.testPause('snapshot paused between renames');
+    if (this.hooks.snapshotPauseAt === 'half') await this.testPause('snapshot paused between renames');
     await rename(tmp, dbPath);
     fsyncDir(dirname(dbPath));
     journal.prune(this.prevSeq);
@@ -384,7 +385,7 @@ export class Store {
   }
 
   private async writeImage(file: FileHandle, image: Uint8Array): Promise<void> {
-    if (this.hooks.snapshotPauseMs === 0) return file.writeFile(image);
+    if (this.hooks.snapshotPauseMs === 0 || this.hooks.snapshotPauseAt === 'empty') return file.writeFile(image);
     const half = Math.floor(image.length / 2);
     await file.write(image, 0, half);
     await this.testPause('snapshot paused with its temp file half written');

@@ -6,6 +6,7 @@
  * | -------------------------------- | ------ |
  * | `GENMON_TEST_SNAPSHOT_MS`        | snapshot this often while there are changes, busy or quiet |
  * | `GENMON_TEST_SNAPSHOT_PAUSE_MS`  | sleep this long halfway through writing a snapshot's temp file and between its two renames |
+ * | `GENMON_TEST_SNAPSHOT_PAUSE_AT`  | `empty`: sleep instead once the temp file is created, before its first byte |
  * | `GENMON_TEST_MIGRATION_PAUSE_MS` | sleep this long inside each schema migration, before it commits |
  *
  * Each pause first logs a line starting `test hook:` so the harness can kill
@@ -14,6 +15,8 @@
 export interface TestHooks {
   snapshotEveryMs: number | null;
   snapshotPauseMs: number;
+  /** Where a snapshot pauses: halfway and between its renames, or with its temp file still empty. */
+  snapshotPauseAt: 'half' | 'empty';
   migrationPauseMs: number;
 }
 
@@ -26,6 +29,7 @@ export function readTestHooks(env: NodeJS.ProcessEnv = process.env): TestHooks {
   return {
     snapshotEveryMs: ms(env.GENMON_TEST_SNAPSHOT_MS),
     snapshotPauseMs: ms(env.GENMON_TEST_SNAPSHOT_PAUSE_MS) ?? 0,
+    snapshotPauseAt: env.GENMON_TEST_SNAPSHOT_PAUSE_AT === 'empty' ? 'empty' : 'half',
     migrationPauseMs: ms(env.GENMON_TEST_MIGRATION_PAUSE_MS) ?? 0,
   };
 }

@@ -3,7 +3,7 @@
  * cycles of writers appending to several logs (rotating them by rename and by
  * copytruncate) while the agent is killed with SIGKILL at random moments:
  * during start-up and journal replay, while tailing, halfway through a
- * snapshot's temp file or between its renames, and while migrating a
+ * snapshot's temp file, before its first byte or between its renames, and while migrating a
  * database one schema version old. After every kill the data directory is
  * read the way the agent would read it: each database file passes
  * `PRAGMA integrity_check`, no line is stored twice, and every line written
@@ -43,6 +43,7 @@ const writers = Array.from({ length: Number(values.writers) }, (_, i) => new Wri
 
 type Kind = 'startup' | 'tailing' | 'snapshot' | 'migration';
 const kills: Record<Kind, number> = { startup: 0, tailing: 0, snapshot: 0, migration: 0 };
+let emptyTempKills = 0;
 let lineChecks = 0;
 
 /** Writes in the background until the returned function is awaited. */
@@ -144,6 +145,8 @@ async function cycle(n: number, settled: number[]): Promise<number[]> {
   const env: Record<string, string> = {
     GENMON_TEST_SNAPSHOT_MS: String(rng.int(100, 600)),
     GENMON_TEST_SNAPSHOT_PAUSE_MS: String(rng.int(20, 120)),
+    // One snapshot kill in four finds the temp file created but still empty.
+    GENMON_TEST_SNAPSHOT_PAUSE_AT: kind === 'snapshot' && rng.int(0, 3) === 0 ? 'empty' : 'half',
   };
   let next = settled;
   let agent: AgentProcess;
@@ -166,6 +169,7 @@ async function cycle(n: number, settled: number[]): Promise<number[]> {
     }
     stopWriting = writeInBackground();
     if (kind === 'snapshot') {
+      if (env.GENMON_TEST_SNAPSHOT_PAUSE_AT === 'empty') emptyTempKills++;
       const seen = agent.stderr.length;
       await until('a snapshot pause', () => agent.stderr.slice(seen).includes('test hook: snapshot paused'), agent);
       await sleep(rng.int(0, Number(env.GENMON_TEST_SNAPSHOT_PAUSE_MS) - 10));
@@ -213,7 +217,7 @@ async function main(): Promise<void> {
   const rotations = writers.reduce((a, w) => ({ rename: a.rename + w.rotations.rename, copytruncate: a.copytruncate + w.rotations.copytruncate }), { rename: 0, copytruncate: 0 });
   console.log(
     `cycles run: ${Math.min(passed, CYCLES)} of ${CYCLES}; kills: ${kills.startup} during start-up, ${kills.tailing} while tailing, ` +
-      `${kills.snapshot} inside a snapshot write, ${kills.migration} inside a migration; rotations: ${rotations.rename} by rename, ${rotations.copytruncate} by copytruncate`,
+      `${kills.snapshot} inside a snapshot write (${emptyTempKills} with its temp file still empty), ${kills.migration} inside a migration; rotations: ${rotations.rename} by rename, ${rotations.copytruncate} by copytruncate`,
   );
   console.log(`lines written: ${totalWritten().toLocaleString('en-US')}; lines checked over all cycles: ${lineChecks.toLocaleString('en-US')}; ${Math.round((Date.now() - started) / 1000)} s`);
   console.log(`${passed} passed, ${failed} failed`);
