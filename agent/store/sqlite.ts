@@ -29,6 +29,9 @@ export class DatabaseError extends Error {}
  * checks it; throws `DatabaseError` with the reason when it is unusable.
  */
 export function openImage(SQL: SqlJsStatic, image: Uint8Array | null, check = true): Database {
+  // sql.js opens zero bytes as a new, empty database that passes every check: a file
+  // killed before its first byte (a snapshot's temp file, say) must not pass for one.
+  if (image?.length === 0) throw new DatabaseError('the file is empty');
   const db = image ? new SQL.Database(image) : new SQL.Database();
   try {
     if (!check) return db;

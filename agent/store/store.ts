@@ -459,25 +459,19 @@ function chooseGeneration(SQL: SqlJsStatic, opts: StoreOptions, hooks: TestHooks
     // `.prev` is only ever older than a good `genmon.db` (snapshots rename the database to it
     // first): checking it too would load and check a second copy on every start.
     if (path === `${dbPath}.prev` && best) continue;
-    let db: Database;
+    let db: Database | undefined;
     try {
-      const image = readFileSync(path);
-      // sql.js opens zero bytes as a new, empty database: a temp file killed
-      // before its first byte would pass every check and win with sequence 0.
-      if (image.length === 0) throw new DatabaseError('the file is empty');
-      db = openImage(SQL, image);
+      db = openImage(SQL, readFileSync(path));
       const from = schemaVersion(db);
-      if (from === 0) {
-        db.close();
-        throw new DatabaseError('not a Genmon database (no schema version)');
-      }
-      if (from > 0 && from < SCHEMA_VERSION) log(`${path}: schema version ${from}, migrating to ${SCHEMA_VERSION}`);
+      if (from === 0) throw new DatabaseError('not a Genmon database (no schema version)');
+      if (from < SCHEMA_VERSION) log(`${path}: schema version ${from}, migrating to ${SCHEMA_VERSION}`);
       migrate(db, () => {
         if (hooks.migrationPauseMs === 0) return;
         log('test hook: migration paused before its commit');
         pauseSync(hooks.migrationPauseMs);
       });
     } catch (err) {
+      db?.close();
       if (err instanceof DatabaseError && /newer than this agent/.test(err.message)) throw err;
       if (path !== `${dbPath}.tmp`) log(`database file ${path} is unusable (${(err as Error).message})`);
       broken.push(path);
