@@ -269,14 +269,7 @@ export class MetricEngine {
           if (i < 0 || i >= frame.n) return;
           const g = groupOf.get(r[0])!;
           const acc = (g.cells[i] ??= emptyAcc());
-          acc.count += r[2];
-          acc.sum += r[3];
-          if (r[4] !== null && (acc.min === null || r[4] < acc.min)) acc.min = r[4];
-          if (r[5] !== null && (acc.max === null || r[5] > acc.max)) acc.max = r[5];
-          if (r[7] !== null && r[7] >= acc.lastTs) {
-            acc.last = r[6];
-            acc.lastTs = r[7];
-          }
+          mergeFigures(acc, r[2], r[3], r[4], r[5], r[6], r[7]);
           if (r[8]) (acc.sketch ??= new Sketch()).mergeEncoded(r[8]);
         });
       }
@@ -383,12 +376,7 @@ const HOURS_CODEC = {
     for (const [key, labels, cells] of kept as [string, Labels, [number, number, number, number | null, number | null, number | null, number, string | null][]][]) {
       const m = new Map<number, Acc>();
       for (const [hour, count, sum, min, max, last, lastTs, sketch] of cells) {
-        let s: Sketch | null = null;
-        if (sketch !== null) {
-          s = new Sketch();
-          s.mergeEncoded(Buffer.from(sketch, 'base64'));
-        }
-        m.set(hour, { count, sum, min, max, last, lastTs, sketch: s });
+        m.set(hour, { count, sum, min, max, last, lastTs, sketch: sketch === null ? null : Sketch.decode(Buffer.from(sketch, 'base64')) });
       }
       out.set(key, { labels, cells: m });
     }
@@ -408,16 +396,24 @@ function addTo(acc: Acc, value: number, ts: number, withSketch: boolean): void {
   if (withSketch) (acc.sketch ??= new Sketch()).add(value);
 }
 
+/**
+ * Adds a cell's count, sum, extremes and last value into `into`: a stored
+ * rollup row's or a kept hour's. The caller merges the sketch, encoded or not.
+ */
+function mergeFigures(into: Acc, count: number, sum: number, min: number | null, max: number | null, last: number | null, lastTs: number | null): void {
+  into.count += count;
+  into.sum += sum;
+  if (min !== null && (into.min === null || min < into.min)) into.min = min;
+  if (max !== null && (into.max === null || max > into.max)) into.max = max;
+  if (lastTs !== null && lastTs >= into.lastTs) {
+    into.last = last;
+    into.lastTs = lastTs;
+  }
+}
+
 /** Adds `from` into `into` (the cells of kept hours are never changed). */
 function mergeAcc(into: Acc, from: Acc): void {
-  into.count += from.count;
-  into.sum += from.sum;
-  if (from.min !== null && (into.min === null || from.min < into.min)) into.min = from.min;
-  if (from.max !== null && (into.max === null || from.max > into.max)) into.max = from.max;
-  if (from.lastTs >= into.lastTs) {
-    into.last = from.last;
-    into.lastTs = from.lastTs;
-  }
+  mergeFigures(into, from.count, from.sum, from.min, from.max, from.last, from.lastTs);
   if (from.sketch) (into.sketch ??= new Sketch()).merge(from.sketch);
 }
 
