@@ -46,12 +46,18 @@ export interface FactSource {
     from: number, to: number, filters: MetricFilters, key: string,
     reduce: (runs: RunFactRow[], phases: (runIds: string[]) => PhaseFact[]) => T,
     /** How a reduced period is kept on disk across restarts. */
-    codec: { encode(value: T): unknown; decode(kept: unknown): T },
+    codec: Codec<T>,
   ): {
     reduced: T[];
     runs: RunFactRow[];
     phases: (runIds: string[]) => PhaseFact[];
   };
+}
+
+/** How an answer that is not plain JSON is kept on disk. */
+export interface Codec<T> {
+  encode(value: T): unknown;
+  decode(kept: unknown): T;
 }
 
 export function readDistinct(st: Statements, column: 'project_type' | 'template' | 'model', from: number, to: number): string[] {

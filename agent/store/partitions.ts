@@ -12,7 +12,7 @@ import { brotliCompress, brotliDecompressSync, constants } from 'node:zlib';
 import type { Database, SqlJsStatic, SqlValue } from 'sql.js';
 import type { MetricFilters } from '../api/types';
 import type { PhaseFact } from '../metrics/fact-metrics';
-import { mergeCostRows, readCostRows, readDistinct, readPhaseFacts, readRunFacts, type CostKey, type FactSource, type RunFactRow } from '../metrics/facts';
+import { mergeCostRows, readCostRows, readDistinct, readPhaseFacts, readRunFacts, type Codec, type CostKey, type FactSource, type RunFactRow } from '../metrics/facts';
 import { rollupUpsert, type Tier } from '../metrics/rollup';
 import type { RollupSource } from '../metrics/source';
 import type { PartTier } from './journal';
@@ -32,10 +32,15 @@ const DISTINCT_COLUMNS = ['project_type', 'template', 'model'] as const;
 const costsKey = (key: CostKey, filters: MetricFilters) => `costs ${key} ${JSON.stringify(filters)}`;
 const distinctKey = (column: string) => `distinct ${column}`;
 
-/** How an answer that is not plain JSON is kept on disk. */
-export interface Codec<T> {
-  encode(value: T): unknown;
-  decode(kept: unknown): T;
+/** A sealed file's size and time: what its kept answers and integrity check stand for. */
+function stampOf(path: string): string {
+  const st = statSync(path);
+  return `${st.size}:${st.mtimeMs}`;
+}
+
+/** Whether [from, to) takes in the whole period, so its answer cannot change until it is sealed again. */
+function covers(part: PartInfo, from: number, to: number): boolean {
+  return from <= part.from && to >= part.to;
 }
 
 /**
@@ -97,8 +102,7 @@ export class PartitionSet {
     let db: Database;
     try {
       // A sealed file does not change until it is sealed again (which evicts it): checked once per process, by its size and time.
-      const st = statSync(part.path);
-      const stamp = `${part.name}:${st.size}:${st.mtimeMs}`;
+      const stamp = `${part.name}:${stampOf(part.path)}`;
       db = openImage(this.SQL, inflate(readFileSync(part.path)), !this.checked.has(stamp));
       this.opened[part.tier]++;
       this.checked.add(stamp);
@@ -126,14 +130,13 @@ export class PartitionSet {
    * every 90-day cost or filter list, need not open it, after a restart too.
    */
   private whole<T>(part: PartInfo, from: number, to: number, what: string, read: (st: Statements, from: number, to: number) => T, codec?: Codec<T>): T | null {
-    if (from > part.from || to < part.to) {
+    if (!covers(part, from, to)) {
       const p = this.open(part);
       return p ? read(p.st, from, to) : null;
     }
     let stamp: string;
     try {
-      const st = statSync(part.path);
-      stamp = `${st.size}:${st.mtimeMs}`;
+      stamp = stampOf(part.path);
     } catch {
       return null;
     }
@@ -220,7 +223,7 @@ export class PartitionSet {
         const rest: Statements[] = [hot];
         const reduced = [];
         for (const part of this.overlapping('facts', from, to)) {
-          if (from > part.from || to < part.to) {
+          if (!covers(part, from, to)) {
             const p = this.open(part);
             if (p) rest.push(p.st);
             continue;
