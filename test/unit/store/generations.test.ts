@@ -13,8 +13,14 @@ import { Store } from '../../../agent/store/store';
 
 const T0 = Date.UTC(2026, 10, 25, 10);
 
+/** Commits a run.started line of `id`, as the tailer would, at byte `offset` of one log; returns the offset after it. */
+async function commitRun(store: Store, id: string, offset: number): Promise<number> {
+  const body = Buffer.from(`${JSON.stringify({ ts: T0 + offset, run_id: id, type: 'run.started' })}\n`);
+  await store.commit([{ header: { kind: 'lines', at: T0, src: { key: '1:1', path: '/logs/a.jsonl', fingerprint: null }, start: offset, end: offset + body.length, size: offset + body.length }, body }]);
+  return offset + body.length;
+}
+
 interface Fixture {
-  dir: string;
   db: (dir?: string) => string;
   store: Store;
   addRun: (id: string) => Promise<void>;
@@ -30,13 +36,10 @@ async function withFixture(fn: (f: Fixture) => Promise<void>): Promise<void> {
   let offset = 0;
   let images = 0;
   const f: Fixture = {
-    dir,
     db,
     store,
     addRun: async (id) => {
-      const body = Buffer.from(`${JSON.stringify({ ts: T0 + offset, run_id: id, type: 'run.started' })}\n`);
-      await store.commit([{ header: { kind: 'lines', at: T0, src: { key: '1:1', path: '/logs/a.jsonl', fingerprint: null }, start: offset, end: offset + body.length, size: offset + body.length }, body }]);
-      offset += body.length;
+      offset = await commitRun(store, id, offset);
     },
     crashImage: () => {
       const copy = join(root, `image-${images++}`);
@@ -56,7 +59,7 @@ async function runsAfterRestart(dbPath: string, log: string[] = []): Promise<str
   const store = await Store.open({ dbPath, log: (m) => log.push(m) });
   try {
     const q = new Queries(store.st);
-    return ['a', 'b', 'c', 'd'].filter((id) => q.run(id) !== null && q.run(id) !== undefined);
+    return ['a', 'b', 'c', 'd'].filter((id) => q.run(id));
   } finally {
     await store.close();
   }
@@ -99,8 +102,7 @@ test('a complete temp file newer than the database is promoted to it, so the nex
     try {
       assert.equal(existsSync(`${f.db(image)}.tmp`), false, 'the temp file took the database name');
       assert.deepEqual(readFileSync(`${f.db(image)}.prev`), s2, 'the database became .prev');
-      const body = Buffer.from(`${JSON.stringify({ ts: T0 + 999, run_id: 'd', type: 'run.started' })}\n`);
-      await restarted.commit([{ header: { kind: 'lines', at: T0, src: { key: '1:1', path: '/logs/a.jsonl', fingerprint: null }, start: 10_000, end: 10_000 + body.length, size: 10_000 + body.length }, body }]);
+      await commitRun(restarted, 'd', 10_000);
       await restarted.snapshot(); // S4; .prev is now S3 and the journal may drop what S3 covers
     } finally {
       await restarted.close();
